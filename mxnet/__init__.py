@@ -1,0 +1,17 @@
+"""remx: Apache MXNet 1.x's Python API on PyTorch.
+
+``import mxnet as mx`` gives MXNet 1.9.1's names, defaults and behaviour; PyTorch supplies the
+kernels, devices and autograd engine underneath.
+"""
+__version__ = '1.9.1'  # the MXNet API level implemented (client libraries check it)
+
+from .base import MXNetError  # noqa: F401
+from . import base  # noqa: F401
+from .context import Context, cpu, gpu, cpu_pinned, current_context, num_gpus  # noqa: F401
+from . import context  # noqa: F401
+from . import ndarray  # noqa: F401
+from . import ndarray as nd  # noqa: F401
+from . import autograd  # noqa: F401
+from . import random  # noqa: F401
+from . import test_utils  # noqa: F401
+from . import operator  # noqa: F401

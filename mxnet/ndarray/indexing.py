@@ -1,0 +1,162 @@
+"""NDArray.__getitem__ / __setitem__ with MXNet 1.x semantics.
+
+Integer and contiguous axis-0 slice keys return views that share memory with the source (MXNet's
+``_at``/``_slice``); other basic keys return copies (MXNet's ``slice`` op). Integer-array and
+NDArray keys use numpy's advanced-indexing rules. As in MXNet 1.x (no 0-d arrays), a key that
+selects a single element yields shape (1,).
+"""
+import numpy as np
+import torch
+
+from ..base import MXNetError, integer_types, numeric_types
+from .. import _state
+from .ndarray import NDArray, _wrap, _assign, _scalar_for
+
+_STATE = _state.state
+
+
+class IndexOutOfRange(MXNetError, IndexError):
+    """Out-of-range index (an MXNetError that is also an IndexError, for iteration)."""
+
+
+def _is_basic(k):
+    return k is None or k is Ellipsis or isinstance(k, (slice, integer_types))
+
+
+def _convert(k, dev):
+    """Convert one key entry to something torch indexing accepts."""
+    if isinstance(k, NDArray):
+        t = k._data
+        return t if t.dtype in (torch.int64, torch.bool) else t.long()
+    if isinstance(k, np.ndarray):
+        return torch.from_numpy(k.astype(np.int64) if k.dtype != np.bool_ else k).to(dev)
+    if isinstance(k, (list, range)):
+        return torch.tensor(np.asarray(k, dtype=np.int64), device=dev)
+    if isinstance(k, torch.Tensor):
+        return k
+    if isinstance(k, np.integer):
+        return int(k)
+    if _is_basic(k):
+        return k
+    raise MXNetError('NDArray does not support index type %s' % type(k).__name__)
+
+
+def _check_ints(key, shape):
+    """Raise IndexOutOfRange for integer keys outside their axis."""
+    axis = 0
+    n_real = sum(1 for k in key if k is not None and k is not Ellipsis)
+    for k in key:
+        if k is Ellipsis:
+            axis += len(shape) - n_real
+            continue
+        if k is None:
+            continue
+        if isinstance(k, integer_types):
+            if axis >= len(shape):
+                raise IndexOutOfRange('too many indices for array with %d dimensions'
+                                      % len(shape))
+            size = shape[axis]
+            if not -size <= k < size:
+                raise IndexOutOfRange('index %d is out of bounds for axis %d with size %d'
+                                      % (k, axis, size))
+        axis += 1
+    if n_real > len(shape):
+        raise IndexOutOfRange('too many indices (%d) for array of shape %s' % (n_real, shape))
+
+
+def _normalise(key):
+    return key if isinstance(key, tuple) else (key,)
+
+
+def getitem(arr, key):
+    t = arr._data
+    shape = tuple(t.shape)
+    # fast paths: x[i], x[a:b] on axis 0 -> views
+    if isinstance(key, integer_types) and not isinstance(key, bool):
+        if t.dim() == 0:
+            raise IndexOutOfRange('cannot index a 0-d array')
+        n = shape[0]
+        if not -n <= key < n:
+            raise IndexOutOfRange('index %d is out of bounds for axis 0 with size %d' % (key, n))
+        if t.dim() == 1:
+            k = key % n
+            return _wrap(t[k:k + 1])
+        return _wrap(t[key])
+    if isinstance(key, slice) and (key.step is None or key.step == 1):
+        return _wrap(t[key])
+    keys = _normalise(key)
+    if all(_is_basic(k) for k in keys):
+        _check_ints(keys, shape)
+        r = t[keys]
+        if r.dim() == 0:
+            r = r.reshape(1)
+        # MXNet's slice op copies; keep that (mutating the result leaves the source alone)
+        return _wrap(r.clone())
+    dev = t.device
+    tk = tuple(_convert(k, dev) for k in keys)
+    try:
+        r = t[tk if len(tk) > 1 else tk[0]]
+    except IndexError as e:
+        raise IndexOutOfRange('index error in NDArray of shape %s: %s' % (shape, e)) from None
+    except RuntimeError as e:
+        raise MXNetError('invalid index for NDArray of shape %s: %s' % (shape, e)) from None
+    if r.dim() == 0:
+        r = r.reshape(1)
+    return _wrap(r)
+
+
+def setitem(arr, key, value):
+    t = arr._data
+    if isinstance(value, NDArray):
+        v = value._data
+        if v.device != t.device:
+            v = v.to(t.device)
+    elif isinstance(value, numeric_types) or isinstance(value, (bool, np.bool_)):
+        v = _scalar_for(t, value)
+    elif isinstance(value, np.ndarray):
+        v = torch.from_numpy(np.ascontiguousarray(value)).to(device=t.device, dtype=t.dtype)
+    elif isinstance(value, (list, tuple)):
+        v = torch.tensor(np.asarray(value), dtype=t.dtype, device=t.device)
+    elif isinstance(value, torch.Tensor):
+        v = value
+    else:
+        raise MXNetError('NDArray does not support assignment with %s' % type(value).__name__)
+    # x[:] = v / x[()] = v -> whole-array write
+    if (isinstance(key, slice) and key == slice(None)) or key is Ellipsis or key == ():
+        if isinstance(v, torch.Tensor):
+            try:
+                torch.broadcast_shapes(tuple(v.shape), tuple(t.shape))
+                if v.dim() > t.dim() and v.numel() != t.numel():
+                    raise RuntimeError
+            except RuntimeError:
+                raise MXNetError('cannot assign an array of shape %s to an NDArray of shape %s'
+                                 % (tuple(v.shape), tuple(t.shape))) from None
+            if v.dim() > t.dim():
+                v = v.reshape(t.shape)
+        _assign(arr, v)
+        return
+    keys = _normalise(key)
+    if all(_is_basic(k) for k in keys):
+        _check_ints(keys, tuple(t.shape))
+        tk = keys
+    else:
+        tk = tuple(_convert(k, t.device) for k in keys)
+    idx = tk if len(tk) > 1 else tk[0]
+    try:
+        if _STATE.recording and not (t.is_leaf and t.requires_grad):
+            t[idx] = v
+        else:
+            with torch.no_grad():
+                t[idx] = v
+    except IndexError as e:
+        raise IndexOutOfRange('index error assigning into NDArray of shape %s: %s'
+                              % (tuple(t.shape), e)) from None
+    except RuntimeError as e:
+        shape = tuple(v.shape) if isinstance(v, torch.Tensor) else ()
+        # MXNet allows assigning a (1,)-shaped or squeezable value to a slot
+        if isinstance(v, torch.Tensor) and v.numel() == t[idx].numel():
+            with torch.no_grad():
+                t[idx] = v.reshape(t[idx].shape)
+            return
+        raise MXNetError('cannot assign value of shape %s to NDArray of shape %s at %r: %s'
+                         % (shape, tuple(t.shape), key, str(e).split('\n')[0])) from None

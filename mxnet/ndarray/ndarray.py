@@ -1,0 +1,974 @@
+"""NDArray: MXNet's n-dimensional array, a thin mutable handle on a torch.Tensor.
+
+The handle owns ``_data`` (the tensor); in-place operations (``x[:] = v``, ``x += 1``, ``out=``)
+write into that tensor so every reference to the handle sees the change. Autograd metadata
+(``_grad``, ``_grad_req``) lives beside it; see :mod:`mxnet.autograd`.
+"""
+import operator as _pyop
+
+import numpy as np
+import torch
+
+from ..base import (MXNetError, np_dtype, torch_dtype, _NP_TO_TORCH, _TORCH_TO_NPTYPE,
+                    numeric_types, integer_types, _Null)
+from ..context import Context, current_context, context_of, _CPU
+from .. import _state
+
+__all__ = ['NDArray', 'array', 'empty', 'zeros', 'ones', 'full', 'arange', 'linspace', 'eye',
+           'zeros_like', 'ones_like', 'full_like', 'waitall', 'add', 'subtract', 'multiply',
+           'divide', 'true_divide', 'modulo', 'power', 'maximum', 'minimum', 'equal',
+           'not_equal', 'greater', 'greater_equal', 'lesser', 'lesser_equal', 'logical_and',
+           'logical_or', 'logical_xor', 'negative', 'from_numpy', 'from_dlpack', 'moveaxis',
+           'onehot_encode', 'concatenate', 'to_dlpack_for_read', 'to_dlpack_for_write',
+           'histogram', 'imdecode']
+
+_STATE = _state.state
+_new = object.__new__
+_no_grad = torch.no_grad
+
+
+def _wrap(t):
+    """New NDArray handle on tensor t (no copy)."""
+    a = _new(NDArray)
+    a._data = t
+    a._grad = None
+    a._grad_req = 'null'
+    a._ctx = None
+    return a
+
+
+def _to_tensor_device(ctx):
+    if ctx is None:
+        ctx = current_context()
+    elif not isinstance(ctx, Context):
+        ctx = Context(ctx)
+    return ctx, ctx.torch_device
+
+
+def _shape_str(shape):
+    return 'x'.join(str(d) for d in shape)
+
+
+class NDArray:
+    """An array on a context (``cpu(0)``, ``gpu(0)``) with MXNet's semantics."""
+    __slots__ = ('_data', '_grad', '_grad_req', '_ctx', '__weakref__')
+    __array_priority__ = 1000.0
+
+    def __init__(self, handle=None, writable=True):
+        if handle is None:
+            handle = torch.empty((0,), dtype=torch.float32)
+        if isinstance(handle, NDArray):
+            handle = handle._data
+        if not isinstance(handle, torch.Tensor):
+            raise MXNetError('NDArray(handle) expects a torch.Tensor, got %s' % type(handle))
+        self._data = handle
+        self._grad = None
+        self._grad_req = 'null'
+        self._ctx = None
+
+    # -- basic attributes ----------------------------------------------------------------
+    @property
+    def shape(self):
+        return tuple(self._data.shape)
+
+    @property
+    def size(self):
+        return self._data.numel()
+
+    @property
+    def ndim(self):
+        return self._data.dim()
+
+    @property
+    def dtype(self):
+        return _TORCH_TO_NPTYPE[self._data.dtype]
+
+    @property
+    def context(self):
+        c = self._ctx
+        return c if c is not None else context_of(self._data.device)
+
+    ctx = context
+
+    @property
+    def stype(self):
+        return 'default'
+
+    @property
+    def handle(self):
+        return self._data
+
+    @property
+    def writable(self):
+        return True
+
+    @property
+    def T(self):
+        if self.ndim > 2:
+            raise MXNetError('Only 2D matrix is allowed to be transposed')
+        return _wrap(self._data.t().contiguous()) if self.ndim == 2 else self.copy()
+
+    @property
+    def grad(self):
+        return self._grad
+
+    def tostype(self, stype):
+        if stype != 'default':
+            raise MXNetError("remx implements dense NDArrays only; storage type '%s' is not "
+                             "implemented" % stype)
+        return self
+
+    def _fresh_grad(self):  # MXNet internal, used by Trainer
+        return False
+
+    # -- conversion ------------------------------------------------------------------------
+    def asnumpy(self):
+        """A numpy copy of the array (blocks until computed)."""
+        t = self._data
+        if t.requires_grad:
+            t = t.detach()
+        if t.device.type != 'cpu':
+            return t.cpu().numpy()
+        return t.numpy().copy()
+
+    def asscalar(self):
+        if self.size != 1:
+            raise ValueError('The current array is not a scalar')
+        if self.ndim != 1 and self.ndim != 0:
+            pass
+        return self.asnumpy().reshape(())[()]
+
+    def astype(self, dtype, copy=True):
+        td = torch_dtype(dtype)
+        if not copy and td == self._data.dtype:
+            return self
+        with _no_grad() if (self._data.requires_grad and not _STATE.recording) else _nullctx:
+            return _wrap(self._data.to(td, copy=True))
+
+    def copy(self):
+        return self.copyto(self.context)
+
+    def copyto(self, other):
+        """Copy into another NDArray (same shape) or onto a Context (new array)."""
+        if isinstance(other, NDArray):
+            if other is self:
+                return other
+            if other.shape != self.shape:
+                raise MXNetError('copyto: shape mismatch, source %s vs target %s'
+                                 % (self.shape, other.shape))
+            _assign(other, self._data)
+            return other
+        if isinstance(other, Context):
+            src = self._data
+            if _STATE.recording or not src.requires_grad:
+                t = src.to(other.torch_device, copy=True)
+            else:
+                with _no_grad():
+                    t = src.to(other.torch_device, copy=True)
+            out = _wrap(t)
+            if other.device_typeid == 3:
+                out._ctx = other
+            return out
+        raise TypeError('copyto does not support type ' + str(type(other)))
+
+    def as_in_context(self, context):
+        if self.context == context:
+            return self
+        return self.copyto(context)
+
+    def as_nd_ndarray(self):
+        return self
+
+    def as_np_ndarray(self):
+        raise MXNetError('mx.np arrays are not implemented in remx yet')
+
+    def detach(self):
+        return _wrap(self._data.detach())
+
+    def wait_to_read(self):
+        if self._data.is_cuda:
+            torch.cuda.current_stream(self._data.device).synchronize()
+
+    wait_to_write = wait_to_read
+
+    def to_dlpack_for_read(self):
+        return torch.utils.dlpack.to_dlpack(self._data.detach())
+
+    to_dlpack_for_write = to_dlpack_for_read
+
+    def __dlpack__(self, stream=None):
+        return self._data.detach().__dlpack__()
+
+    def __dlpack_device__(self):
+        return self._data.__dlpack_device__()
+
+    # -- printing, python protocol -----------------------------------------------------------
+    def __repr__(self):
+        return '\n%s\n<%s %s @%s>' % (str(self.asnumpy()), type(self).__name__,
+                                      _shape_str(self.shape), self.context)
+
+    __str__ = __repr__
+
+    def __len__(self):
+        if self.ndim == 0:
+            raise TypeError('len() of unsized object')
+        return self._data.shape[0]
+
+    def __iter__(self):
+        if self.ndim == 0:
+            raise TypeError('iteration over a 0-d array')
+        for i in range(self._data.shape[0]):
+            yield self[i]
+
+    def __bool__(self):
+        n = self.size
+        if n == 0:
+            return False
+        if n == 1:
+            return bool(self.asnumpy().reshape(-1)[0])
+        raise ValueError('The truth value of an NDArray with multiple elements is ambiguous.')
+
+    __nonzero__ = __bool__
+
+    def __float__(self):
+        return float(self.asscalar())
+
+    def __int__(self):
+        return int(self.asscalar())
+
+    def __index__(self):
+        if self.size == 1 and np.issubdtype(self.dtype, np.integer):
+            return int(self.asscalar())
+        raise TypeError('only integer scalar arrays can be converted to a scalar index')
+
+    __hash__ = object.__hash__
+
+    def __getstate__(self):
+        from .serialization import dumps_array
+        return {'handle': dumps_array(self)}
+
+    def __setstate__(self, state):
+        from .serialization import loads_array
+        h = state['handle']
+        if h is None:
+            t = torch.empty((0,))
+        else:
+            t = loads_array(h)._data
+        self._data = t
+        self._grad = None
+        self._grad_req = 'null'
+        self._ctx = None
+
+    def __reduce__(self):
+        return (_rebuild, (), self.__getstate__())
+
+    def __array__(self, dtype=None, copy=None):
+        a = self.asnumpy()
+        return a.astype(dtype) if dtype is not None else a
+
+    # -- shape -------------------------------------------------------------------------------
+    def reshape(self, *shape, **kwargs):
+        """Reshape with MXNet's special codes 0, -1, -2, -3, -4 (and ``reverse=True``).
+
+        Basic reshapes share memory with the source, as in MXNet.
+        """
+        if len(shape) == 1 and isinstance(shape[0], (list, tuple)):
+            shape = shape[0]
+        elif not shape:
+            shape = kwargs.pop('shape', None)
+            if shape is None:
+                raise MXNetError('reshape: shape is required')
+        reverse = kwargs.pop('reverse', False)
+        if kwargs:
+            raise TypeError('Got unknown keywords in reshape: %s. Accepted keyword arguments '
+                            'are "shape" and "reverse".' % ', '.join(kwargs))
+        new = infer_reshape(self.shape, tuple(shape), reverse)
+        t = self._data
+        try:
+            v = t.view(new)
+        except RuntimeError:
+            v = t.reshape(new)
+        return _wrap(v)
+
+    def reshape_like(self, *args, **kwargs):
+        from . import op
+        return op.reshape_like(self, *args, **kwargs)
+
+    def broadcast_to(self, shape):
+        from . import op
+        return op.broadcast_to(self, shape=shape)
+
+    def broadcast_like(self, other):
+        from . import op
+        return op.broadcast_like(self, other)
+
+    # -- autograd ----------------------------------------------------------------------------
+    def attach_grad(self, grad_req='write', stype=None):
+        """Allocate a gradient buffer; ``backward`` writes (or adds) this array's gradient there."""
+        from .. import autograd
+        autograd._attach_grad(self, grad_req, stype)
+
+    def backward(self, out_grad=None, retain_graph=False, train_mode=True):
+        from .. import autograd
+        autograd.backward([self], None if out_grad is None else [out_grad],
+                          retain_graph=retain_graph, train_mode=train_mode)
+
+    # -- indexing ------------------------------------------------------------------------------
+    def __getitem__(self, key):
+        from .indexing import getitem
+        return getitem(self, key)
+
+    def __setitem__(self, key, value):
+        from .indexing import setitem
+        setitem(self, key, value)
+
+    def slice_assign(self, rhs, begin, end, step):
+        from .indexing import setitem
+        setitem(self, _slices(begin, end, step), rhs)
+        return self
+
+    def slice_assign_scalar(self, value, begin, end, step):
+        return self.slice_assign(value, begin, end, step)
+
+    # -- arithmetic (broadcast ops for arrays, *_scalar ops for numbers) ------------------------
+    def __add__(self, other):
+        return _binary(self, other, 'add')
+
+    def __radd__(self, other):
+        return _binary(self, other, 'add')
+
+    def __sub__(self, other):
+        return _binary(self, other, 'sub')
+
+    def __rsub__(self, other):
+        return _binary(self, other, 'rsub')
+
+    def __mul__(self, other):
+        return _binary(self, other, 'mul')
+
+    def __rmul__(self, other):
+        return _binary(self, other, 'mul')
+
+    def __truediv__(self, other):
+        return _binary(self, other, 'div')
+
+    def __rtruediv__(self, other):
+        return _binary(self, other, 'rdiv')
+
+    __div__ = __truediv__
+    __rdiv__ = __rtruediv__
+
+    def __floordiv__(self, other):
+        raise MXNetError('NDArray does not support floor division (//); use floor(a / b)')
+
+    def __mod__(self, other):
+        return _binary(self, other, 'mod')
+
+    def __rmod__(self, other):
+        return _binary(self, other, 'rmod')
+
+    def __pow__(self, other):
+        return _binary(self, other, 'pow')
+
+    def __rpow__(self, other):
+        return _binary(self, other, 'rpow')
+
+    def __neg__(self):
+        return _unary_neg(self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        from . import op
+        return op.abs(self)
+
+    def __eq__(self, other):
+        if other is None:
+            return False
+        return _binary(self, other, 'eq')
+
+    def __ne__(self, other):
+        if other is None:
+            return True
+        return _binary(self, other, 'ne')
+
+    def __gt__(self, other):
+        return _binary(self, other, 'gt')
+
+    def __ge__(self, other):
+        return _binary(self, other, 'ge')
+
+    def __lt__(self, other):
+        return _binary(self, other, 'lt')
+
+    def __le__(self, other):
+        return _binary(self, other, 'le')
+
+    def __iadd__(self, other):
+        return _inplace(self, other, 'add')
+
+    def __isub__(self, other):
+        return _inplace(self, other, 'sub')
+
+    def __imul__(self, other):
+        return _inplace(self, other, 'mul')
+
+    def __itruediv__(self, other):
+        return _inplace(self, other, 'div')
+
+    __idiv__ = __itruediv__
+
+    def __imod__(self, other):
+        return _inplace(self, other, 'mod')
+
+    def __ipow__(self, other):
+        return _inplace(self, other, 'pow')
+
+
+class _NullCtx:
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *a):
+        return False
+
+
+_nullctx = _NullCtx()
+
+
+def _rebuild():
+    return _new(NDArray)
+
+
+def _slices(begin, end, step):
+    step = step or [None] * len(begin)
+    return tuple(slice(b, e, s) for b, e, s in zip(begin, end, step))
+
+
+# ---------------------------------------------------------------------------------------------
+# reshape with MXNet's special codes
+def infer_reshape(src, target, reverse=False):
+    """Resolve MXNet reshape codes against src shape -> concrete tuple (raises MXNetError)."""
+    if reverse:
+        res = infer_reshape(tuple(reversed(src)), _reverse_codes(target), False)
+        return tuple(reversed(res))
+    out = []
+    i = 0  # index into src
+    j = 0
+    infer_at = -1
+    n = len(target)
+    while j < n:
+        c = target[j]
+        if c == 0:
+            if i >= len(src):
+                raise MXNetError('reshape: code 0 at position %d has no source dimension '
+                                 '(source shape %s, target %s)' % (j, src, target))
+            out.append(src[i])
+            i += 1
+        elif c == -1:
+            if infer_at >= 0:
+                raise MXNetError('reshape: one and only one dim can be inferred (target %s)'
+                                 % (target,))
+            infer_at = len(out)
+            out.append(-1)
+            i += 1
+        elif c == -2:
+            out.extend(src[i:])
+            i = len(src)
+        elif c == -3:
+            if i + 1 >= len(src):
+                raise MXNetError('reshape: -3 needs two source dims (source %s, target %s)'
+                                 % (src, target))
+            out.append(src[i] * src[i + 1])
+            i += 2
+        elif c == -4:
+            if j + 2 >= n or i >= len(src):
+                raise MXNetError('reshape: -4 needs two following dims (target %s)' % (target,))
+            d0, d1 = target[j + 1], target[j + 2]
+            s = src[i]
+            if d0 == -1 and d1 == -1:
+                raise MXNetError('reshape: -4 split dims cannot both be -1')
+            if d0 == -1:
+                d0 = s // d1 if d1 else 0
+            if d1 == -1:
+                d1 = s // d0 if d0 else 0
+            if d0 * d1 != s:
+                raise MXNetError('reshape: -4 split %d into %d x %d does not match (source %s, '
+                                 'target %s)' % (s, d0, d1, src, target))
+            out.extend([d0, d1])
+            i += 1
+            j += 2
+        elif c > 0:
+            out.append(c)
+            i += 1
+        else:
+            raise MXNetError('reshape: invalid shape code %d in %s' % (c, target))
+        j += 1
+    total = 1
+    for d in src:
+        total *= d
+    if infer_at >= 0:
+        known = 1
+        for k, d in enumerate(out):
+            if k != infer_at:
+                known *= d
+        if known == 0 or total % known:
+            raise MXNetError('Cannot reshape array of shape %s into shape %s'
+                             % (src, tuple(target)))
+        out[infer_at] = total // known
+    size = 1
+    for d in out:
+        size *= d
+    if size != total:
+        raise MXNetError('Cannot reshape array of shape %s into shape %s (target size %d != '
+                         'source size %d)' % (src, tuple(target), size, total))
+    return tuple(out)
+
+
+def _reverse_codes(target):
+    # -4 a b groups must keep their order when the shape is reversed
+    t = list(target)
+    groups = []
+    j = 0
+    while j < len(t):
+        if t[j] == -4:
+            groups.append(t[j:j + 3])
+            j += 3
+        else:
+            groups.append([t[j]])
+            j += 1
+    res = []
+    for g in reversed(groups):
+        if g[0] == -4:
+            res.extend([-4, g[2], g[1]])
+        else:
+            res.extend(g)
+    return tuple(res)
+
+
+# ---------------------------------------------------------------------------------------------
+# in-place assignment and binary arithmetic
+def _assign(dst, src):
+    """Write tensor/number src into dst's tensor in place (broadcasting, dtype cast)."""
+    t = dst._data
+    if isinstance(src, torch.Tensor) and src.device != t.device:
+        src = src.to(t.device)
+    if _STATE.recording and not (t.is_leaf and t.requires_grad):
+        t.copy_(src) if isinstance(src, torch.Tensor) else t.fill_(src)
+    else:
+        with _no_grad():
+            t.copy_(src) if isinstance(src, torch.Tensor) else t.fill_(src)
+
+
+def _scalar_for(t, s):
+    """MXNet casts a python scalar to the array's dtype before a scalar op."""
+    if t.is_floating_point():
+        return float(s)
+    if t.dtype is torch.bool:
+        return bool(s)
+    return int(s)
+
+
+def _int_div(a, b):
+    return torch.div(a, b, rounding_mode='trunc')
+
+
+def _rdiv_op(a, b):
+    return torch.div(b, a) if a.is_floating_point() else torch.div(b, a, rounding_mode='trunc')
+
+
+def _cmp(fn):
+    def f(a, b):
+        return fn(a, b).to(a.dtype)
+    return f
+
+
+_TORCH_BIN = {
+    'add': torch.add,
+    'sub': torch.sub,
+    'rsub': lambda a, b: torch.sub(b, a),
+    'mul': torch.mul,
+    'div': torch.div,
+    'rdiv': _rdiv_op,
+    'mod': torch.remainder,
+    'rmod': lambda a, b: torch.remainder(b, a) if isinstance(b, torch.Tensor)
+    else torch.remainder(torch.full_like(a, b), a),
+    'pow': torch.pow,
+    'rpow': lambda a, b: torch.pow(b, a),
+    'eq': _cmp(torch.eq), 'ne': _cmp(torch.ne), 'gt': _cmp(torch.gt), 'ge': _cmp(torch.ge),
+    'lt': _cmp(torch.lt), 'le': _cmp(torch.le),
+    'max': torch.maximum, 'min': torch.minimum,
+}
+_INT_BIN = dict(_TORCH_BIN, div=_int_div)
+# name of the broadcast / scalar registry op for each python operator (for error messages)
+_OPNAMES = {
+    'add': ('broadcast_add', '_plus_scalar'), 'sub': ('broadcast_sub', '_minus_scalar'),
+    'rsub': ('broadcast_sub', '_rminus_scalar'), 'mul': ('broadcast_mul', '_mul_scalar'),
+    'div': ('broadcast_div', '_div_scalar'), 'rdiv': ('broadcast_div', '_rdiv_scalar'),
+    'mod': ('broadcast_mod', '_mod_scalar'), 'rmod': ('broadcast_mod', '_rmod_scalar'),
+    'pow': ('broadcast_power', '_power_scalar'), 'rpow': ('broadcast_power', '_rpower_scalar'),
+    'eq': ('broadcast_equal', '_equal_scalar'), 'ne': ('broadcast_not_equal', '_not_equal_scalar'),
+    'gt': ('broadcast_greater', '_greater_scalar'),
+    'ge': ('broadcast_greater_equal', '_greater_equal_scalar'),
+    'lt': ('broadcast_lesser', '_lesser_scalar'),
+    'le': ('broadcast_lesser_equal', '_lesser_equal_scalar'),
+    'max': ('broadcast_maximum', '_maximum_scalar'), 'min': ('broadcast_minimum', '_minimum_scalar'),
+}
+
+
+def _binary(lhs, rhs, name):
+    """lhs (NDArray) <op> rhs (NDArray or number), MXNet semantics."""
+    a = lhs._data
+    if type(rhs) is NDArray or isinstance(rhs, NDArray):
+        b = rhs._data
+        if a.dtype is not b.dtype:
+            raise MXNetError('Error in operator %s: Incompatible attr at 1-th input: expected '
+                             '%s, got %s' % (_OPNAMES[name][0], np_dtype(a.dtype).name,
+                                             np_dtype(b.dtype).name))
+        fn = _TORCH_BIN[name] if a.is_floating_point() else _INT_BIN[name]
+        try:
+            if _STATE.recording or not (a.requires_grad or b.requires_grad):
+                return _wrap(fn(a, b))
+            with _no_grad():
+                return _wrap(fn(a, b))
+        except RuntimeError as e:
+            raise _binary_error(name, a, b, e) from None
+    if isinstance(rhs, numeric_types):
+        s = _scalar_for(a, rhs)
+        fn = _TORCH_BIN[name] if a.is_floating_point() else _INT_BIN[name]
+        try:
+            if _STATE.recording or not a.requires_grad:
+                r = fn(a, s)
+            else:
+                with _no_grad():
+                    r = fn(a, s)
+        except RuntimeError as e:
+            raise MXNetError('Error in operator %s: %s' % (_OPNAMES[name][1], e)) from None
+        if r.dtype is not a.dtype:
+            r = r.to(a.dtype)
+        return _wrap(r)
+    if isinstance(rhs, np.ndarray):
+        return _binary(lhs, array(rhs, ctx=lhs.context, dtype=lhs.dtype), name)
+    if isinstance(rhs, torch.Tensor):
+        return _binary(lhs, _wrap(rhs), name)
+    raise TypeError('type %s not supported' % str(type(rhs)))
+
+
+def _binary_error(name, a, b, e):
+    return MXNetError('Error in operator %s: operands could not be broadcast together with '
+                      'shapes %s %s (%s)' % (_OPNAMES[name][0], list(a.shape), list(b.shape),
+                                             str(e).split('\n')[0]))
+
+
+def _inplace(self, other, name):
+    r = _binary(self, other, name)
+    if r.shape != self.shape:
+        raise MXNetError('in-place %s: result shape %s does not match array shape %s'
+                         % (name, r.shape, self.shape))
+    _assign(self, r._data)
+    return self
+
+
+def _unary_neg(x):
+    t = x._data
+    if _STATE.recording or not t.requires_grad:
+        return _wrap(torch.neg(t) if t.dtype is not torch.bool else ~t)
+    with _no_grad():
+        return _wrap(torch.neg(t))
+
+
+def _ufunc(name, lhs, rhs, pyfn):
+    if isinstance(lhs, numeric_types) and isinstance(rhs, numeric_types):
+        return pyfn(lhs, rhs)
+    if isinstance(lhs, NDArray):
+        return _binary(lhs, rhs, name)
+    if isinstance(rhs, NDArray):
+        swapped = {'add': 'add', 'mul': 'mul', 'sub': 'rsub', 'div': 'rdiv', 'mod': 'rmod',
+                   'pow': 'rpow', 'eq': 'eq', 'ne': 'ne', 'gt': 'lt', 'lt': 'gt', 'ge': 'le',
+                   'le': 'ge', 'max': 'max', 'min': 'min'}[name]
+        return _binary(rhs, lhs, swapped)
+    raise TypeError('type %s not supported' % str(type(lhs)))
+
+
+def add(lhs, rhs):
+    """Element-wise sum with broadcasting (scalars allowed on either side)."""
+    return _ufunc('add', lhs, rhs, _pyop.add)
+
+
+def subtract(lhs, rhs):
+    return _ufunc('sub', lhs, rhs, _pyop.sub)
+
+
+def multiply(lhs, rhs):
+    return _ufunc('mul', lhs, rhs, _pyop.mul)
+
+
+def divide(lhs, rhs):
+    return _ufunc('div', lhs, rhs, _pyop.truediv)
+
+
+true_divide = divide
+
+
+def modulo(lhs, rhs):
+    return _ufunc('mod', lhs, rhs, _pyop.mod)
+
+
+def power(base, exp):
+    return _ufunc('pow', base, exp, _pyop.pow)
+
+
+def maximum(lhs, rhs):
+    return _ufunc('max', lhs, rhs, lambda a, b: a if a > b else b)
+
+
+def minimum(lhs, rhs):
+    return _ufunc('min', lhs, rhs, lambda a, b: a if a < b else b)
+
+
+def equal(lhs, rhs):
+    return _ufunc('eq', lhs, rhs, lambda a, b: 1 if a == b else 0)
+
+
+def not_equal(lhs, rhs):
+    return _ufunc('ne', lhs, rhs, lambda a, b: 1 if a != b else 0)
+
+
+def greater(lhs, rhs):
+    return _ufunc('gt', lhs, rhs, lambda a, b: 1 if a > b else 0)
+
+
+def greater_equal(lhs, rhs):
+    return _ufunc('ge', lhs, rhs, lambda a, b: 1 if a >= b else 0)
+
+
+def lesser(lhs, rhs):
+    return _ufunc('lt', lhs, rhs, lambda a, b: 1 if a < b else 0)
+
+
+def lesser_equal(lhs, rhs):
+    return _ufunc('le', lhs, rhs, lambda a, b: 1 if a <= b else 0)
+
+
+def _logical(name, lhs, rhs, pyfn):
+    from . import op
+    if isinstance(lhs, numeric_types) and isinstance(rhs, numeric_types):
+        return pyfn(lhs, rhs)
+    if not isinstance(lhs, NDArray):
+        lhs, rhs = rhs, lhs
+    if isinstance(rhs, NDArray):
+        return getattr(op, 'broadcast_logical_' + name)(lhs, rhs)
+    return getattr(op, '_logical_%s_scalar' % name)(lhs, scalar=rhs)
+
+
+def logical_and(lhs, rhs):
+    return _logical('and', lhs, rhs, lambda a, b: 1 if (a and b) else 0)
+
+
+def logical_or(lhs, rhs):
+    return _logical('or', lhs, rhs, lambda a, b: 1 if (a or b) else 0)
+
+
+def logical_xor(lhs, rhs):
+    return _logical('xor', lhs, rhs, lambda a, b: 1 if (bool(a) != bool(b)) else 0)
+
+
+def negative(arr):
+    return -arr
+
+
+# ---------------------------------------------------------------------------------------------
+# creation
+def array(source_array, ctx=None, dtype=None):
+    """Create an NDArray from any array-like.
+
+    The dtype is float32 unless ``dtype`` is given or the source is an NDArray (MXNet's rule:
+    numpy float64 sources become float32 too).
+    """
+    ctx, dev = _to_tensor_device(ctx)
+    if isinstance(source_array, NDArray):
+        td = source_array._data.dtype if dtype is None else torch_dtype(dtype)
+        with _no_grad():
+            t = source_array._data.detach().to(device=dev, dtype=td, copy=True)
+    elif isinstance(source_array, torch.Tensor):
+        td = torch.float32 if dtype is None else torch_dtype(dtype)
+        t = source_array.detach().to(device=dev, dtype=td, copy=True)
+    else:
+        npd = np.float32 if dtype is None else np_dtype(dtype)
+        try:
+            src = np.asarray(source_array, dtype=npd)
+        except (ValueError, TypeError) as e:
+            raise MXNetError('array: cannot convert %s to an NDArray of %s: %s'
+                             % (type(source_array).__name__, np.dtype(npd).name, e)) from None
+        src = np.ascontiguousarray(src)
+        t = torch.from_numpy(src)
+        if src is source_array or not src.flags.owndata or dev.type != 'cpu':
+            t = t.to(dev, copy=True)
+    out = _wrap(t)
+    if ctx.device_typeid == 3:
+        out._ctx = ctx
+    return out
+
+
+def _creation(shape, ctx, dtype, fn):
+    ctx, dev = _to_tensor_device(ctx)
+    if isinstance(shape, integer_types):
+        shape = (int(shape),)
+    else:
+        try:
+            shape = tuple(int(s) for s in shape)
+        except TypeError:
+            raise MXNetError('shape must be an int or a tuple of ints, got %r' % (shape,)) from None
+    if any(s < 0 for s in shape):
+        raise MXNetError('shape %s has a negative dimension' % (shape,))
+    out = _wrap(fn(shape, dtype=torch_dtype(dtype), device=dev))
+    if ctx.device_typeid == 3:
+        out._ctx = ctx
+    return out
+
+
+def empty(shape, ctx=None, dtype=None):
+    """An uninitialised array (float32 by default)."""
+    return _creation(shape, ctx, dtype, torch.empty)
+
+
+def zeros(shape, ctx=None, dtype=None, stype=None, **kwargs):
+    _check_stype(stype)
+    return _creation(shape, ctx, dtype, torch.zeros)
+
+
+def ones(shape, ctx=None, dtype=None, stype=None, **kwargs):
+    _check_stype(stype)
+    return _creation(shape, ctx, dtype, torch.ones)
+
+
+def full(shape, val, ctx=None, dtype=np.float32, out=None):
+    """An array filled with ``val``."""
+    res = _creation(shape, ctx, dtype, torch.empty)
+    res._data.fill_(_scalar_for(res._data, val))
+    if out is not None:
+        out[:] = res
+        return out
+    return res
+
+
+def _check_stype(stype):
+    if stype not in (None, 'default'):
+        raise MXNetError("storage type '%s' is not implemented in remx (dense only)" % stype)
+
+
+def zeros_like(data, **kwargs):
+    from . import op
+    return op.zeros_like(data, **kwargs)
+
+
+def ones_like(data, **kwargs):
+    from . import op
+    return op.ones_like(data, **kwargs)
+
+
+def full_like(data, fill_value, **kwargs):
+    r = _wrap(torch.full_like(data._data.detach(), _scalar_for(data._data, fill_value)))
+    return r
+
+
+def arange(start, stop=None, step=1.0, repeat=1, infer_range=None, ctx=None, dtype=np.float32):
+    """Evenly spaced values in [start, stop); each value repeated ``repeat`` times."""
+    if stop is None:
+        start, stop = 0, start
+    ctx, dev = _to_tensor_device(ctx)
+    if step == 0:
+        raise MXNetError('arange: step must not be 0')
+    n = int(np.ceil((stop - start) / step))
+    n = max(n, 0)
+    td = torch_dtype(dtype)
+    vals = torch.arange(n, dtype=torch.float64) * float(step) + float(start)
+    if repeat != 1:
+        vals = vals.repeat_interleave(int(repeat))
+    return _wrap(vals.to(device=dev, dtype=td))
+
+
+def linspace(start, stop, num, endpoint=True, ctx=None, dtype=np.float32):
+    ctx, dev = _to_tensor_device(ctx)
+    num = int(num)
+    if endpoint:
+        vals = torch.linspace(float(start), float(stop), num, dtype=torch.float64)
+    else:
+        vals = torch.linspace(float(start), float(stop), num + 1, dtype=torch.float64)[:num]
+    return _wrap(vals.to(device=dev, dtype=torch_dtype(dtype)))
+
+
+def eye(N, M=0, k=0, ctx=None, dtype=np.float32, **kwargs):
+    ctx, dev = _to_tensor_device(ctx)
+    M = N if not M else M
+    t = torch.zeros((N, M), dtype=torch_dtype(dtype), device=dev)
+    d = torch.ones(max(0, min(N, M - k) if k >= 0 else min(N + k, M)), dtype=t.dtype, device=dev)
+    if d.numel():
+        t.diagonal(k).copy_(d)
+    return _wrap(t)
+
+
+def from_numpy(ndarray, zero_copy=True):
+    """NDArray sharing memory with a C-contiguous numpy array (when zero_copy)."""
+    if not isinstance(ndarray, np.ndarray):
+        raise MXNetError('from_numpy expects a numpy.ndarray')
+    if zero_copy:
+        if not ndarray.flags.c_contiguous:
+            raise MXNetError('from_numpy(zero_copy=True) needs a C-contiguous array')
+        return _wrap(torch.from_numpy(ndarray))
+    return _wrap(torch.from_numpy(np.array(ndarray)))
+
+
+def from_dlpack(dlpack):
+    return _wrap(torch.utils.dlpack.from_dlpack(dlpack))
+
+
+def to_dlpack_for_read(data):
+    return data.to_dlpack_for_read()
+
+
+def to_dlpack_for_write(data):
+    return data.to_dlpack_for_write()
+
+
+def moveaxis(tensor, source, destination):
+    return _wrap(torch.movedim(tensor._data, source, destination).contiguous())
+
+
+def onehot_encode(indices, out):
+    """Legacy: one-hot encode ``indices`` into ``out`` (shape (n, depth))."""
+    depth = out.shape[1]
+    oh = torch.nn.functional.one_hot(indices._data.long(), depth).to(out._data.dtype)
+    _assign(out, oh)
+    return out
+
+
+def concatenate(arrays, axis=0, always_copy=True):
+    if not arrays:
+        raise MXNetError('concatenate: no arrays')
+    if not always_copy and len(arrays) == 1:
+        return arrays[0]
+    return _wrap(torch.cat([a._data for a in arrays], dim=axis))
+
+
+def histogram(a, bins=10, range=None):
+    t = a._data.detach().double()
+    if isinstance(bins, NDArray):
+        edges = bins._data.double()
+        cnt = torch.histogram(t.cpu(), edges.cpu()).hist
+        return _wrap(cnt.to(torch.int64)), bins
+    if range is None:
+        raise MXNetError('histogram: range is required when bins is an integer')
+    h = torch.histogram(t.cpu(), bins=int(bins), range=(float(range[0]), float(range[1])))
+    return _wrap(h.hist.to(torch.int64)), _wrap(h.bin_edges.to(a._data.dtype))
+
+
+def imdecode(*args, **kwargs):
+    raise MXNetError('nd.imdecode is not implemented in remx; use mx.image.imdecode')
+
+
+def waitall():
+    """Wait until every pending operation has finished (CUDA streams synchronised)."""
+    if torch.cuda.is_available() and torch.cuda.is_initialized():
+        torch.cuda.synchronize()

@@ -1,0 +1,1 @@
+"""mx.nd.random (filled by the random family)."""

@@ -1,0 +1,196 @@
+"""Generate the ``mx.nd`` functions from the operator registry.
+
+``make_function(opdef)`` returns ``f(*args, out=None, name=None, **kwargs)``: positional args
+fill the op's inputs in order and then its parameters in declaration order (MXNet's generated
+signatures), NDArray keyword args fill named inputs, the rest are parameters.
+"""
+import inspect
+
+import torch
+
+from ..base import MXNetError, _Null
+from ..operator.registry import OpError
+from .. import _state
+from .ndarray import NDArray, _wrap, _assign
+
+_STATE = _state.state
+
+
+def _wrap_outputs(opdef, res, out):
+    if isinstance(res, torch.Tensor):
+        if out is not None:
+            o = out[0] if isinstance(out, (list, tuple)) else out
+            _write_out(opdef, o, res)
+            return out
+        return _wrap(res)
+    res = tuple(res)
+    nvis = getattr(opdef, 'num_visible_outputs', None)
+    if out is not None:
+        outs = out if isinstance(out, (list, tuple)) else [out]
+        for o, r in zip(outs, res):
+            _write_out(opdef, o, r)
+        return out
+    if nvis is not None:
+        n = nvis(None) if callable(nvis) else nvis
+        res = res[:n]
+        if n == 1:
+            return _wrap(res[0])
+    return [_wrap(r) for r in res]
+
+
+def _write_out(opdef, o, r):
+    if not isinstance(o, NDArray):
+        raise MXNetError('%s: out must be an NDArray, got %s' % (opdef.name, type(o).__name__))
+    if tuple(o._data.shape) != tuple(r.shape):
+        raise MXNetError('%s: out has shape %s but the result has shape %s'
+                         % (opdef.name, o.shape, tuple(r.shape)))
+    _assign(o, r)
+
+
+def invoke(opdef, arrays, kwargs, out=None):
+    """Run a registry op on NDArrays (None for absent optional inputs)."""
+    attrs = opdef.parse_attrs(kwargs)
+    tensors = [None if a is None else a._data for a in arrays]
+    res = opdef.compute(attrs, tensors)
+    return _wrap_outputs(opdef, res, out)
+
+
+def make_function(opdef, func_name=None):
+    inputs = opdef.inputs
+    n_in = len(inputs)
+    param_names = tuple(k for k in opdef.params if k != opdef.variadic)
+    variadic = opdef.variadic
+    input_set = frozenset(inputs)
+    parse = opdef.parse_attrs
+    compute = opdef.compute
+    name_ = opdef.name
+
+    if variadic:
+        def f(*args, out=None, name=None, **kwargs):
+            arrays = []
+            for a in args:
+                if isinstance(a, (list, tuple)):
+                    arrays.extend(a)
+                else:
+                    arrays.append(a)
+            for a in arrays:
+                if not isinstance(a, NDArray):
+                    raise OpError('%s: every positional input must be an NDArray, got %s'
+                                  % (name_, type(a).__name__))
+            if variadic is not True:
+                given = kwargs.get(variadic)
+                if given is not None and int(given) != len(arrays):
+                    raise OpError('%s: %s=%s does not match the %d inputs given'
+                                  % (name_, variadic, given, len(arrays)))
+                kwargs[variadic] = len(arrays)
+            attrs = parse(kwargs)
+            res = compute(attrs, [a._data for a in arrays])
+            return _wrap_outputs(opdef, res, out)
+    else:
+        def f(*args, out=None, name=None, **kwargs):
+            if len(args) <= n_in and not kwargs.keys() & input_set:
+                arrays = args
+                rest = ()
+            else:
+                arrays = list(args[:n_in])
+                rest = args[n_in:]
+                arrays.extend([None] * (n_in - len(arrays)))
+                for i, nm in enumerate(inputs):
+                    if nm in kwargs:
+                        if i < len(args):
+                            raise OpError('%s: input %s given twice' % (name_, nm))
+                        arrays[i] = kwargs.pop(nm)
+                if rest:
+                    if len(rest) > len(param_names):
+                        raise OpError('%s takes at most %d positional arguments (%d given)'
+                                      % (name_, n_in + len(param_names), len(args)))
+                    for nm, v in zip(param_names, rest):
+                        if nm in kwargs:
+                            raise OpError('%s: parameter %s given twice' % (name_, nm))
+                        kwargs[nm] = v
+                while arrays and arrays[-1] is None:
+                    arrays.pop()
+            tensors = []
+            for a in arrays:
+                if a is None:
+                    tensors.append(None)
+                elif isinstance(a, NDArray):
+                    tensors.append(a._data)
+                else:
+                    raise OpError('%s: input must be an NDArray, got %s'
+                                  % (name_, type(a).__name__))
+            if kwargs:
+                for k in [k for k, v in kwargs.items() if v is _Null]:
+                    del kwargs[k]
+            attrs = parse(kwargs)
+            res = compute(attrs, tensors)
+            if type(res) is torch.Tensor and out is None:
+                return _wrap(res)
+            return _wrap_outputs(opdef, res, out)
+
+    f.__name__ = func_name or opdef.name
+    f.__qualname__ = f.__name__
+    f.__module__ = 'mxnet.ndarray'
+    f.__doc__ = build_doc(opdef)
+    try:
+        sig_params = []
+        if variadic:
+            sig_params.append(inspect.Parameter('data', inspect.Parameter.VAR_POSITIONAL))
+        else:
+            for nm in inputs:
+                sig_params.append(inspect.Parameter(nm, inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                                                    default=None))
+        for nm in param_names:
+            p = opdef.params[nm]
+            kind = (inspect.Parameter.KEYWORD_ONLY if variadic
+                    else inspect.Parameter.POSITIONAL_OR_KEYWORD)
+            sig_params.append(inspect.Parameter(nm, kind,
+                                                default=_Null if p.required else p.default))
+        sig_params.append(inspect.Parameter('out', inspect.Parameter.KEYWORD_ONLY, default=None))
+        sig_params.append(inspect.Parameter('name', inspect.Parameter.KEYWORD_ONLY, default=None))
+        f.__signature__ = inspect.Signature(sig_params)
+    except ValueError:
+        pass
+    f.opdef = opdef
+    return f
+
+
+def build_doc(opdef):
+    lines = [inspect.cleandoc(opdef.doc) if opdef.doc else opdef.name, '', 'Parameters',
+             '----------']
+    if opdef.variadic:
+        lines += ['data : NDArray[]', '    Input arrays.']
+    else:
+        for nm in opdef.inputs:
+            lines += ['%s : NDArray' % nm, '    Input %s.' % nm]
+    for nm, p in opdef.params.items():
+        if nm == opdef.variadic:
+            continue
+        lines += ['%s : %s' % (nm, p.type_doc())]
+        if p.doc:
+            lines += ['    ' + p.doc]
+    lines += ['out : NDArray, optional', '    The output NDArray to hold the result.', '',
+              'Returns', '-------', 'out : NDArray or list of NDArrays',
+              '    The output of this function.']
+    return '\n'.join(lines)
+
+
+_SUBMODULE_PREFIXES = (('_linalg_', 'linalg'), ('linalg_', 'linalg'), ('_contrib_', 'contrib'),
+                       ('_image_', 'image'), ('_sparse_', 'sparse'))
+
+
+def populate(op_mod, internal_mod, submodules):
+    """Install a function for every registry op name and alias, as MXNet lays them out.
+
+    Public names go to ``op_mod`` (re-exported as ``mx.nd.X``), names starting with '_' to
+    ``internal_mod`` (``mx.nd._internal``); ``_linalg_X``/``linalg_X`` also become
+    ``mx.nd.linalg.X``, ``_contrib_X`` ``mx.nd.contrib.X`` and so on (``submodules`` maps
+    'linalg' etc. to module objects).
+    """
+    from ..operator.registry import all_ops
+    for nm, opdef in sorted(all_ops().items()):
+        f = make_function(opdef, nm)
+        setattr(internal_mod if nm.startswith('_') else op_mod, nm, f)
+        for prefix, sub in _SUBMODULE_PREFIXES:
+            if nm.startswith(prefix) and sub in submodules:
+                setattr(submodules[sub], nm[len(prefix):], f)

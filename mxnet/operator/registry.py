@@ -1,0 +1,239 @@
+"""The single operator registry.
+
+Every operator is defined once with :func:`register`: its MXNet name and aliases, input names,
+parameters (kinds and defaults from :mod:`.params`), number of outputs and a forward function
+that takes the parsed attributes and torch tensors and returns torch tensor(s). Gradients come
+from torch.autograd; an op whose MXNet gradient differs from the mathematical one implements a
+``torch.autograd.Function`` inside its forward. ``mx.nd`` (and later ``mx.sym``) namespaces are
+generated from these definitions.
+
+Forward functions must not mutate their inputs, must return tensors on the inputs' device, and
+may read ``mxnet._state.state.training`` for train/predict behaviour.
+"""
+import torch
+
+from ..base import MXNetError
+from .. import _state
+from .params import Param, REQUIRED
+
+__all__ = ['register', 'OpDef', 'get', 'all_ops', 'Param', 'OpError']
+
+_OPS = {}          # every name and alias -> OpDef
+_CANONICAL = {}    # canonical name -> OpDef
+
+
+class OpError(MXNetError):
+    """Raised for bad operator input (wrong shapes, parameters or values)."""
+
+
+class AttrsBase:
+    """Parsed, immutable operator attributes; hashable so they can key caches."""
+    __slots__ = ('_key', '_given')
+
+    def __setattr__(self, k, v):
+        raise AttributeError('operator attributes are read-only')
+
+    def __hash__(self):
+        return hash(self._key)
+
+    def __eq__(self, other):
+        return type(self) is type(other) and self._key == other._key
+
+    def __repr__(self):
+        return '%s(%s)' % (type(self).__name__, ', '.join(
+            '%s=%r' % (k, getattr(self, k)) for k in self.__slots__))
+
+    def given(self):
+        """The attributes the user gave, as MXNet's strings (for symbol JSON)."""
+        return dict(self._given)
+
+    def replace(self, **kw):
+        vals = {k: getattr(self, k) for k in type(self).__slots__}
+        vals.update(kw)
+        return _make_attrs(type(self), vals, dict(self._given, **{k: str(v) for k, v in kw.items()}))
+
+
+def _make_attrs(cls, vals, given):
+    obj = object.__new__(cls)
+    osa = object.__setattr__
+    for k in cls.__slots__:
+        osa(obj, k, vals[k])
+    osa(obj, '_key', tuple(vals[k] if _hashable(vals[k]) else repr(vals[k]) for k in cls.__slots__))
+    osa(obj, '_given', given)
+    return obj
+
+
+def _hashable(v):
+    try:
+        hash(v)
+        return True
+    except TypeError:
+        return False
+
+
+def _attr_str(v):
+    if isinstance(v, str):
+        return v
+    if isinstance(v, list):
+        v = tuple(v)
+    return str(v)
+
+
+class OpDef:
+    """Definition of one operator (see :func:`register`)."""
+
+    def __init__(self, name, fn, inputs, params, aliases=(), aux=(), variadic=None,
+                 num_outputs=1, output_names=None, doc='', hidden=False,
+                 infer_shape=None, key_var_num_args=None, num_visible_outputs=None,
+                 creation=False, differentiable=True):
+        self.name = name
+        self.fn = fn
+        self.inputs = tuple(inputs)
+        self.aux = tuple(aux)
+        self.params = dict(params)
+        self.aliases = tuple(aliases)
+        self.variadic = variadic        # name of the count param for *args inputs, or True
+        self.num_outputs = num_outputs  # int or callable(attrs)
+        self.output_names = output_names
+        self.num_visible_outputs = num_visible_outputs
+        self.doc = doc
+        self.hidden = hidden
+        self.infer_shape = infer_shape
+        self.creation = creation
+        self.differentiable = differentiable
+        slots = tuple(self.params)
+        self.attrs_cls = type(name + 'Attrs', (AttrsBase,), {'__slots__': slots})
+        self._cache = {}
+
+    # -- attributes ---------------------------------------------------------------------------
+    def parse_attrs(self, kwargs):
+        """kwargs (python values or MXNet strings) -> frozen attrs; cached by the raw kwargs."""
+        try:
+            key = tuple(kwargs.items())
+            hit = self._cache.get(key)
+            if hit is not None:
+                return hit
+        except TypeError:
+            key = None
+        params = self.params
+        vals = {}
+        given = {}
+        for k, v in kwargs.items():
+            p = params.get(k)
+            if p is None:
+                raise OpError("Cannot find argument '%s' of operator %s. Possible arguments: %s"
+                              % (k, self.name, ', '.join(params) or '(none)'))
+            if v is None and p.default is None:
+                vals[k] = None
+                continue
+            try:
+                vals[k] = p.parse(v)
+            except (ValueError, TypeError) as e:
+                raise OpError('Invalid value %r for parameter %s of operator %s: %s'
+                              % (v, k, self.name, e)) from None
+            given[k] = _attr_str(v)
+        for k, p in params.items():
+            if k not in vals:
+                if p.default is REQUIRED:
+                    raise OpError('Required parameter %s of %s is not presented, in operator %s'
+                                  % (k, p.type_doc().split(',')[0], self.name))
+                vals[k] = p.default
+        attrs = _make_attrs(self.attrs_cls, vals, given)
+        if key is not None:
+            if len(self._cache) > 2048:
+                self._cache.clear()
+            self._cache[key] = attrs
+        return attrs
+
+    def n_out(self, attrs):
+        n = self.num_outputs
+        return n(attrs) if callable(n) else n
+
+    def list_outputs(self, attrs):
+        names = self.output_names
+        if callable(names):
+            return list(names(attrs))
+        if names is not None:
+            return list(names)
+        n = self.n_out(attrs)
+        return ['output'] if n == 1 else ['output%d' % i for i in range(n)]
+
+    def list_inputs(self, attrs, num_args=None):
+        """Input names for these attrs (drops optional inputs switched off, e.g. no_bias)."""
+        if self.variadic:
+            n = num_args if num_args is not None else getattr(attrs, self.variadic, 0)
+            return ['arg%d' % i for i in range(n)]
+        ins = self.inputs
+        if callable(getattr(self, 'inputs_fn', None)):
+            ins = self.inputs_fn(attrs)
+        return list(ins)
+
+    # -- running ------------------------------------------------------------------------------
+    def compute(self, attrs, tensors):
+        """Run forward on tensors, mapping torch errors to MXNetError. Returns tensor or tuple."""
+        try:
+            if _state.state.recording:
+                return self.fn(attrs, *tensors)
+            for t in tensors:
+                if t is not None and t.requires_grad:
+                    with torch.no_grad():
+                        return self.fn(attrs, *tensors)
+            return self.fn(attrs, *tensors)
+        except MXNetError:
+            raise
+        except (RuntimeError, ValueError, IndexError, TypeError, AssertionError,
+                NotImplementedError, ZeroDivisionError, OverflowError) as e:
+            shapes = ', '.join('None' if t is None else 'x'.join(map(str, t.shape)) or '()'
+                               for t in tensors)
+            raise OpError('Error in operator %s: %s (input shapes: [%s])'
+                          % (self.name, _clean(e), shapes)) from None
+
+    def __repr__(self):
+        return '<OpDef %s>' % self.name
+
+
+def _clean(e):
+    msg = str(e).strip().split('\n')[0]
+    return msg or type(e).__name__
+
+
+def register(name, *, inputs=('data',), aliases=(), aux=(), variadic=None, num_outputs=1,
+             output_names=None, hidden=False, infer_shape=None, creation=False,
+             inputs_fn=None, differentiable=True, **params):
+    """Decorator defining an operator. Keyword args that are :class:`Param` are its parameters.
+
+    ``variadic='num_args'`` makes the op take any number of array inputs (``concat(*arrays)``);
+    the named count parameter is filled in automatically.
+    Names follow MXNet: ``_linalg_gemm2`` (alias ``linalg_gemm2``) appears as ``mx.nd.linalg.gemm2``,
+    names starting with '_' live in ``mx.nd._internal``.
+    """
+    for k, p in params.items():
+        if not isinstance(p, Param):
+            raise TypeError('register(%s): %s must be a Param' % (name, k))
+
+    def deco(fn):
+        op = OpDef(name, fn, inputs, params, aliases=aliases, aux=aux, variadic=variadic,
+                   num_outputs=num_outputs, output_names=output_names,
+                   doc=fn.__doc__ or '', hidden=hidden,
+                   infer_shape=infer_shape, creation=creation, differentiable=differentiable)
+        op.inputs_fn = inputs_fn
+        for n in (name,) + tuple(aliases):
+            if n in _OPS:
+                raise MXNetError('operator %s registered twice' % n)
+            _OPS[n] = op
+        _CANONICAL[name] = op
+        fn.opdef = op
+        return fn
+    return deco
+
+
+def get(name):
+    try:
+        return _OPS[name]
+    except KeyError:
+        raise MXNetError("Operator '%s' is not registered" % name) from None
+
+
+def all_ops():
+    """{name_or_alias: OpDef} for every registered operator."""
+    return dict(_OPS)

@@ -1,0 +1,1 @@
+"""mx.random (filled by the random family)."""

@@ -1,0 +1,66 @@
+"""Shared test helpers, including the MXNet 1.9.1 reference oracle.
+
+``reference(code)`` runs ``code`` under real MXNet 1.9.1 (the venv made by ``run.sh test``) in
+a subprocess. The code fills a dict ``OUT`` with numpy arrays / numbers / strings; the dict
+comes back (via an .npz file and JSON). A missing reference fails the test loudly.
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import textwrap
+
+import numpy as np
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+_PRELUDE = '''
+import warnings; warnings.filterwarnings("ignore")
+import json, sys
+import numpy as np
+import mxnet as mx
+from mxnet import nd, autograd
+OUT = {}
+'''
+_EPILOGUE = '''
+_arrays = {k: v.asnumpy() if hasattr(v, "asnumpy") else v for k, v in OUT.items()
+           if hasattr(v, "asnumpy") or isinstance(v, np.ndarray)}
+_other = {k: v for k, v in OUT.items() if k not in _arrays}
+np.savez(sys.argv[1], **_arrays)
+with open(sys.argv[2], "w") as f:
+    json.dump(_other, f, default=str)
+'''
+
+
+def reference_python():
+    exe = os.environ.get('REMX_REFERENCE_PYTHON') or os.path.join(ROOT, '.refmx', 'bin', 'python')
+    if not os.path.exists(exe):
+        pytest.fail('MXNet 1.9.1 reference interpreter not found at %s; run `bash run.sh test` '
+                    '(it creates .refmx) or set REMX_REFERENCE_PYTHON' % exe)
+    return exe
+
+
+def run_reference(code, timeout=300):
+    exe = reference_python()
+    with tempfile.TemporaryDirectory() as d:
+        script = os.path.join(d, 'snippet.py')
+        npz = os.path.join(d, 'out.npz')
+        js = os.path.join(d, 'out.json')
+        with open(script, 'w') as f:
+            f.write(_PRELUDE + textwrap.dedent(code) + _EPILOGUE)
+        p = subprocess.run([exe, script, npz, js], capture_output=True, text=True,
+                           timeout=timeout, cwd=d)
+        if p.returncode != 0:
+            raise AssertionError('reference snippet failed:\n' + p.stderr[-3000:])
+        out = dict(np.load(npz, allow_pickle=False))
+        with open(js) as f:
+            out.update(json.load(f))
+        return out
+
+
+@pytest.fixture
+def reference():
+    return run_reference
