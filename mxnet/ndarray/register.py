@@ -24,17 +24,11 @@ def _wrap_outputs(opdef, res, out):
             return out
         return _wrap(res)
     res = tuple(res)
-    nvis = getattr(opdef, 'num_visible_outputs', None)
     if out is not None:
         outs = out if isinstance(out, (list, tuple)) else [out]
         for o, r in zip(outs, res):
             _write_out(opdef, o, r)
         return out
-    if nvis is not None:
-        n = nvis(None) if callable(nvis) else nvis
-        res = res[:n]
-        if n == 1:
-            return _wrap(res[0])
     return [_wrap(r) for r in res]
 
 

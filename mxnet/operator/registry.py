@@ -84,7 +84,7 @@ class OpDef:
 
     def __init__(self, name, fn, inputs, params, aliases=(), aux=(), variadic=None,
                  num_outputs=1, output_names=None, doc='', hidden=False,
-                 infer_shape=None, key_var_num_args=None, num_visible_outputs=None,
+                 infer_shape=None,
                  creation=False, differentiable=True):
         self.name = name
         self.fn = fn
@@ -95,7 +95,6 @@ class OpDef:
         self.variadic = variadic        # name of the count param for *args inputs, or True
         self.num_outputs = num_outputs  # int or callable(attrs)
         self.output_names = output_names
-        self.num_visible_outputs = num_visible_outputs
         self.doc = doc
         self.hidden = hidden
         self.infer_shape = infer_shape
