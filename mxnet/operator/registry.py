@@ -203,6 +203,15 @@ def register(name, *, inputs=('data',), aliases=(), aux=(), variadic=None, num_o
 
     ``variadic='num_args'`` makes the op take any number of array inputs (``concat(*arrays)``);
     the named count parameter is filled in automatically.
+    ``inputs_fn(attrs) -> tuple of input names`` drops optional inputs (``no_bias``).
+    ``aux`` names inputs that are auxiliary states (BatchNorm's moving_mean/var); an op may
+    update those in place (under torch.no_grad) in training mode, as MXNet does.
+    ``num_outputs`` is an int or ``callable(attrs)``; forward returns a tensor when it is 1 and
+    a tuple of tensors otherwise. ``output_names`` lists MXNet's output names when not
+    'output' / 'output0..n'.
+    ``infer_shape(attrs, in_shapes) -> list`` (for ops with learnable inputs) returns the input
+    shapes with unknown ones (None) filled from the known ones, e.g. FullyConnected's weight
+    (num_hidden, in_units) from data; the Symbol layer uses it for parameter shapes.
     Names follow MXNet: ``_linalg_gemm2`` (alias ``linalg_gemm2``) appears as ``mx.nd.linalg.gemm2``,
     names starting with '_' live in ``mx.nd._internal``.
     """
