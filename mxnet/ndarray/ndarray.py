@@ -245,7 +245,7 @@ class NDArray:
 
     def __getstate__(self):
         from .serialization import dumps_array
-        return {'handle': dumps_array(self)}
+        return {'handle': bytearray(dumps_array(self))}
 
     def __setstate__(self, state):
         from .serialization import loads_array
@@ -260,7 +260,8 @@ class NDArray:
         self._ctx = None
 
     def __reduce__(self):
-        return (_rebuild, (), self.__getstate__())
+        # the same reduce tuple as MXNet's, so pickles move both ways
+        return (NDArray, (None,), self.__getstate__())
 
     def __array__(self, dtype=None, copy=None):
         a = self.asnumpy()
@@ -435,10 +436,6 @@ class _NullCtx:
 
 
 _nullctx = _NullCtx()
-
-
-def _rebuild():
-    return _new(NDArray)
 
 
 def _slices(begin, end, step):

@@ -1,0 +1,112 @@
+"""nd.save / nd.load: byte compatibility with MXNet 1.9.1 both ways, corrupt-file handling."""
+import os
+import pickle
+
+import numpy as np
+import pytest
+
+import mxnet as mx
+from mxnet import nd
+
+FIX = os.path.join(os.path.dirname(__file__), 'fixtures')
+
+
+def _golden_values():
+    rng = np.random.RandomState(0)  # same draws, same order as make_nd_golden.py
+    single = rng.rand(3, 4).astype(np.float32)
+    lst = [rng.rand(2, 3, 4).astype(np.float32), np.arange(5, dtype=np.int32),
+           rng.rand(7).astype(np.float64), np.array([1, 2, 250], dtype=np.uint8),
+           rng.rand(2, 2).astype(np.float16), np.array([-5, 6], dtype=np.int64),
+           np.array([1, -2], dtype=np.int8)]
+    dct = {'arg:fc1_weight': rng.rand(4, 3).astype(np.float32),
+           'aux:bn_moving_var': np.ones((4,), np.float32),
+           'unicode_\u00e9': np.array([1.5], np.float32)}
+    return single, lst, dct
+
+
+def test_load_reference_files():
+    single, lst, dct = _golden_values()
+    got = nd.load(os.path.join(FIX, 'nd_single.nd'))
+    assert isinstance(got, list) and len(got) == 1
+    np.testing.assert_array_equal(got[0].asnumpy(), single)
+    got = nd.load(os.path.join(FIX, 'nd_list.nd'))
+    assert [g.dtype for g in got] == [a.dtype.type for a in lst]
+    for g, a in zip(got, lst):
+        np.testing.assert_array_equal(g.asnumpy(), a)
+    got = nd.load(os.path.join(FIX, 'nd_dict.nd'))
+    assert set(got) == set(dct)
+    for k in dct:
+        np.testing.assert_array_equal(got[k].asnumpy(), dct[k])
+    assert nd.load(os.path.join(FIX, 'nd_empty_list.nd')) == []
+
+
+def test_save_is_byte_identical(tmp_path):
+    single, lst, dct = _golden_values()
+    cases = [('nd_single.nd', nd.array(single)),
+             ('nd_list.nd', [nd.array(a, dtype=a.dtype) for a in lst]),
+             ('nd_dict.nd', {k: nd.array(v) for k, v in dct.items()}),
+             ('nd_empty_list.nd', [])]
+    for name, data in cases:
+        out = tmp_path / name
+        nd.save(str(out), data)
+        with open(os.path.join(FIX, name), 'rb') as f:
+            assert out.read_bytes() == f.read(), name
+
+
+def test_load_frombuffer_and_pickle():
+    with open(os.path.join(FIX, 'nd_dict.nd'), 'rb') as f:
+        got = nd.load_frombuffer(f.read())
+    assert 'aux:bn_moving_var' in got
+    with open(os.path.join(FIX, 'nd_pickle.pkl'), 'rb') as f:
+        x = pickle.load(f)  # a pickle made by MXNet 1.9.1 (test fixture)
+    assert isinstance(x, nd.NDArray) and x.asnumpy().tolist() == [[1, 2], [3, 4]]
+    y = pickle.loads(pickle.dumps(nd.array([[1, 2], [3, 5]], dtype='int64')))
+    assert y.dtype == np.int64 and y.asnumpy().tolist() == [[1, 2], [3, 5]]
+
+
+def test_reference_loads_our_files(tmp_path, reference):
+    fname = str(tmp_path / 'ours.nd')
+    data = {'a': nd.array(np.arange(12).reshape(3, 4)), 'b': nd.array([1, 2], dtype='int32'),
+            'c': nd.array([0.5], dtype='float16')}
+    nd.save(fname, data)
+    out = reference('''
+d = mx.nd.load(%r)
+for k, v in d.items():
+    OUT[k] = v
+OUT['dtypes'] = {k: str(v.dtype) for k, v in d.items()}
+''' % fname)
+    for k, v in data.items():
+        np.testing.assert_array_equal(out[k], v.asnumpy())
+    assert out['dtypes'] == {'a': "<class 'numpy.float32'>", 'b': "<class 'numpy.int32'>",
+                             'c': "<class 'numpy.float16'>"}
+
+
+def test_corrupt_files_raise_mxneterror(tmp_path):
+    with open(os.path.join(FIX, 'nd_list.nd'), 'rb') as f:
+        good = f.read()
+    for n in range(0, len(good) - 1, 7):  # every truncation point (stride 7)
+        with pytest.raises(mx.MXNetError):
+            nd.load_frombuffer(good[:n])
+    rng = np.random.RandomState(1)
+    for _ in range(300):  # random byte corruption: either loads or raises MXNetError
+        b = bytearray(good)
+        for i in rng.randint(0, len(b), size=rng.randint(1, 4)):
+            b[i] = rng.randint(0, 256)
+        try:
+            nd.load_frombuffer(bytes(b))
+        except mx.MXNetError:
+            pass
+    with pytest.raises(mx.MXNetError):
+        nd.load(str(tmp_path / 'missing.nd'))
+    with pytest.raises(mx.MXNetError):
+        nd.load_frombuffer(b'\x00' * 64)
+
+
+def test_save_atomic_keeps_old_file_on_error(tmp_path):
+    fname = str(tmp_path / 'w.nd')
+    nd.save(fname, [nd.ones((2,))])
+    before = open(fname, 'rb').read()
+    with pytest.raises(mx.MXNetError):
+        nd.save(fname, [nd.ones((2,)), 'not an array'])
+    assert open(fname, 'rb').read() == before
+    assert os.listdir(str(tmp_path)) == ['w.nd']
