@@ -64,3 +64,43 @@ def run_reference(code, timeout=300):
 @pytest.fixture
 def reference():
     return run_reference
+
+
+def run_local(code):
+    """Run the same snippet under remx; returns OUT with NDArrays converted to numpy."""
+    import mxnet as mx
+    from mxnet import nd, autograd
+    env = {'mx': mx, 'nd': nd, 'autograd': autograd, 'np': np, 'OUT': {}}
+    exec(textwrap.dedent(code), env)
+    out = {}
+    for k, v in env['OUT'].items():
+        out[k] = v.asnumpy() if hasattr(v, 'asnumpy') else v
+    return out
+
+
+def compare_with_reference(code, rtol=1e-5, atol=1e-6, check_dtype=True):
+    """Run code under MXNet 1.9.1 and remx; assert every OUT entry matches (values, dtypes)."""
+    ref = run_reference(code)
+    ours = run_local(code)
+    assert set(ref) == set(ours), (sorted(ref), sorted(ours))
+    for k in ref:
+        r, o = ref[k], ours[k]
+        if isinstance(r, np.ndarray):
+            o = np.asarray(o)
+            assert r.shape == o.shape, '%s: shape %s (MXNet) vs %s (remx)' % (k, r.shape, o.shape)
+            if check_dtype:
+                assert r.dtype == o.dtype, '%s: dtype %s (MXNet) vs %s (remx)' % (k, r.dtype,
+                                                                                o.dtype)
+            np.testing.assert_allclose(o.astype(np.float64), r.astype(np.float64), rtol=rtol,
+                                       atol=atol, err_msg=k)
+        else:
+            if isinstance(o, (np.generic, np.ndarray)):
+                o = o.tolist()
+            assert json.loads(json.dumps(o, default=str)) == r, '%s: %r (MXNet) vs %r (remx)' % (
+                k, r, o)
+    return ref
+
+
+@pytest.fixture
+def compare():
+    return compare_with_reference

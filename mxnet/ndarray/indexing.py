@@ -68,6 +68,41 @@ def _normalise(key):
     return key if isinstance(key, tuple) else (key,)
 
 
+def _positive_steps(keys, shape):
+    """Rewrite negative-step slices (torch has none) as positive ones plus dims to flip."""
+    if not any(isinstance(k, slice) and k.step is not None and k.step < 0 for k in keys):
+        return keys, ()
+    n_real = sum(1 for k in keys if k is not None and k is not Ellipsis)
+    out, flips = [], []
+    axis = 0   # input axis
+    odim = 0   # output dim
+    for k in keys:
+        if k is Ellipsis:
+            span = len(shape) - n_real
+            axis += span
+            odim += span
+            out.append(k)
+        elif k is None:
+            odim += 1
+            out.append(k)
+        elif isinstance(k, slice):
+            if k.step is not None and k.step < 0:
+                idx = range(shape[axis])[k]
+                if len(idx):
+                    out.append(slice(idx[-1], idx[0] + 1, -k.step))
+                    flips.append(odim)
+                else:
+                    out.append(slice(0, 0))
+            else:
+                out.append(k)
+            axis += 1
+            odim += 1
+        else:
+            out.append(k)
+            axis += 1
+    return tuple(out), tuple(flips)
+
+
 def getitem(arr, key):
     t = arr._data
     shape = tuple(t.shape)
@@ -87,7 +122,10 @@ def getitem(arr, key):
     keys = _normalise(key)
     if all(_is_basic(k) for k in keys):
         _check_ints(keys, shape)
+        keys, flips = _positive_steps(keys, shape)
         r = t[keys]
+        if flips:
+            r = r.flip(flips)
         if r.dim() == 0:
             r = r.reshape(1)
         # MXNet's slice op copies; keep that (mutating the result leaves the source alone)
@@ -122,7 +160,8 @@ def setitem(arr, key, value):
     else:
         raise MXNetError('NDArray does not support assignment with %s' % type(value).__name__)
     # x[:] = v / x[()] = v -> whole-array write
-    if (isinstance(key, slice) and key == slice(None)) or key is Ellipsis or key == ():
+    if (isinstance(key, slice) and key == slice(None)) or key is Ellipsis or \
+            (isinstance(key, tuple) and not key):
         if isinstance(v, torch.Tensor):
             try:
                 torch.broadcast_shapes(tuple(v.shape), tuple(t.shape))

@@ -595,7 +595,8 @@ _TORCH_BIN = {
     'rpow': lambda a, b: torch.pow(b, a),
     'eq': _cmp(torch.eq), 'ne': _cmp(torch.ne), 'gt': _cmp(torch.gt), 'ge': _cmp(torch.ge),
     'lt': _cmp(torch.lt), 'le': _cmp(torch.le),
-    'max': torch.maximum, 'min': torch.minimum,
+    'max': lambda a, b: torch.maximum(a, b) if isinstance(b, torch.Tensor) else torch.clamp_min(a, b),
+    'min': lambda a, b: torch.minimum(a, b) if isinstance(b, torch.Tensor) else torch.clamp_max(a, b),
 }
 _INT_BIN = dict(_TORCH_BIN, div=_int_div)
 # name of the broadcast / scalar registry op for each python operator (for error messages)
