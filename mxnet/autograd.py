@@ -100,6 +100,7 @@ def _grad_hook(ref):
             return
         req = arr._grad_req
         buf = arr._grad
+        arr._fresh_grad = True
         if req == 'write':
             if g.shape == buf._data.shape and g.dtype == buf._data.dtype and \
                     g.device == buf._data.device and g.is_contiguous():

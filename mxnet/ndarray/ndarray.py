@@ -51,7 +51,9 @@ def _shape_str(shape):
 
 class NDArray:
     """An array on a context (``cpu(0)``, ``gpu(0)``) with MXNet's semantics."""
-    __slots__ = ('_data', '_grad', '_grad_req', '_ctx', '__weakref__')
+    # _fresh_grad (set by autograd when backward writes this variable's gradient, cleared by
+    # Trainer.step) is left unset on ordinary arrays; read it with getattr(x, '_fresh_grad', False)
+    __slots__ = ('_data', '_grad', '_grad_req', '_ctx', '_fresh_grad', '__weakref__')
     __array_priority__ = 1000.0
 
     def __init__(self, handle=None, writable=True):
@@ -117,9 +119,6 @@ class NDArray:
             raise MXNetError("remx implements dense NDArrays only; storage type '%s' is not "
                              "implemented" % stype)
         return self
-
-    def _fresh_grad(self):  # MXNet internal, used by Trainer
-        return False
 
     # -- conversion ------------------------------------------------------------------------
     def asnumpy(self):

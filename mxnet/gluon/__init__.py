@@ -1,0 +1,7 @@
+"""Gluon: the imperative/hybrid neural-network interface of MXNet."""
+from .parameter import Parameter, Constant, ParameterDict, DeferredInitializationError  # noqa
+from .parameter import tensor_types  # noqa: F401
+from .block import Block, HybridBlock, SymbolBlock  # noqa: F401
+from . import nn  # noqa: F401
+from .trainer import Trainer  # noqa: F401
+from . import utils  # noqa: F401
