@@ -5,3 +5,4 @@ from .block import Block, HybridBlock, SymbolBlock  # noqa: F401
 from . import nn  # noqa: F401
 from .trainer import Trainer  # noqa: F401
 from . import utils  # noqa: F401
+from . import loss  # noqa: F401
