@@ -19,4 +19,6 @@ from . import name  # noqa: F401
 from . import initializer  # noqa: F401
 from . import initializer as init  # noqa: F401
 from . import recordio  # noqa: F401
+from . import lr_scheduler  # noqa: F401
+from . import optimizer  # noqa: F401
 from . import gluon  # noqa: F401

@@ -1,0 +1,4 @@
+"""``mx.optimizer``: optimizers, the registry, and Updater."""
+from . import optimizer  # noqa: F401
+from .optimizer import *  # noqa: F401,F403
+from .optimizer import Optimizer, Updater, create, get_updater, register  # noqa: F401
