@@ -13,9 +13,9 @@ setup() {
 
 setup_reference() {
   # real MXNet 1.9.1 beside the project, used as the oracle by differential tests
-  if [ ! -x .refmx/bin/python ] || ! .refmx/bin/python -c 'import mxnet' 2>/dev/null; then
+  if [ ! -x .refmx/bin/python ] || ! .refmx/bin/python -c 'import mxnet, sklearn' 2>/dev/null; then
     "$PY" -m venv .refmx
-    .refmx/bin/pip install -q mxnet==1.9.1 'numpy<1.24' scipy==1.10.1
+    .refmx/bin/pip install -q mxnet==1.9.1 'numpy<1.24' scipy==1.10.1 scikit-learn==1.2.2
   fi
 }
 
