@@ -20,7 +20,7 @@ __all__ = ['NDArray', 'array', 'empty', 'zeros', 'ones', 'full', 'arange', 'lins
            'not_equal', 'greater', 'greater_equal', 'lesser', 'lesser_equal', 'logical_and',
            'logical_or', 'logical_xor', 'negative', 'from_numpy', 'from_dlpack', 'moveaxis',
            'onehot_encode', 'concatenate', 'to_dlpack_for_read', 'to_dlpack_for_write',
-           'histogram', 'imdecode']
+           'histogram', 'imdecode', 'split_v2']
 
 _STATE = _state.state
 _new = object.__new__
@@ -939,6 +939,29 @@ def onehot_encode(indices, out):
     oh = torch.nn.functional.one_hot(indices._data.long(), depth).to(out._data.dtype)
     _assign(out, oh)
     return out
+
+
+def split_v2(ary, indices_or_sections, axis=0, squeeze_axis=False):
+    """Split an array into multiple sub-arrays (``mx.nd.split_v2``).
+
+    ``indices_or_sections`` is an int N (N equal parts along ``axis``; an error if the axis
+    length is not divisible by N) or a tuple of sorted split points (``(2, 3)`` gives
+    ``ary[:2]``, ``ary[2:3]``, ``ary[3:]`` along ``axis``). ``squeeze_axis`` removes the split
+    axis from the outputs when each has length 1 there.
+    """
+    from . import _internal
+    axis_size = ary.shape[axis]
+    if isinstance(indices_or_sections, int):
+        sections = indices_or_sections
+        if axis_size % sections:
+            raise ValueError('array split does not result in an equal division')
+        section_size = int(axis_size / sections)
+        indices = [i * section_size for i in range(sections)]
+    elif isinstance(indices_or_sections, tuple):
+        indices = [0] + list(indices_or_sections)
+    else:
+        raise ValueError('indices_or_sections must either int or tuple of ints')
+    return _internal._split_v2(ary, indices, axis, squeeze_axis)
 
 
 def concatenate(arrays, axis=0, always_copy=True):

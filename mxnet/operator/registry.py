@@ -206,7 +206,8 @@ def register(name, *, inputs=('data',), aliases=(), aux=(), variadic=None, num_o
     ``inputs_fn(attrs) -> tuple of input names`` drops optional inputs (``no_bias``).
     ``aux`` names inputs that are auxiliary states (BatchNorm's moving_mean/var); an op may
     update those in place (under torch.no_grad) in training mode, as MXNet does.
-    ``num_outputs`` is an int or ``callable(attrs)``; forward returns a tensor when it is 1 and
+    ``num_outputs`` is an int or ``callable(attrs)``, or a :class:`Param` when the op has an MXNet
+    parameter of that name giving its output count (declared first); forward returns a tensor when it is 1 and
     a tuple of tensors otherwise. ``output_names`` lists MXNet's output names when not
     'output' / 'output0..n'.
     ``infer_shape(attrs, in_shapes) -> list`` (for ops with learnable inputs) returns the input
@@ -215,6 +216,11 @@ def register(name, *, inputs=('data',), aliases=(), aux=(), variadic=None, num_o
     Names follow MXNet: ``_linalg_gemm2`` (alias ``linalg_gemm2``) appears as ``mx.nd.linalg.gemm2``,
     names starting with '_' live in ``mx.nd._internal``.
     """
+    if isinstance(num_outputs, Param):
+        # MXNet names some ops' output-count parameter num_outputs (SliceChannel, amp_multicast):
+        # it is then the op's first parameter and gives the number of outputs
+        params = dict(num_outputs=num_outputs, **params)
+        num_outputs = _num_outputs_param
     for k, p in params.items():
         if not isinstance(p, Param):
             raise TypeError('register(%s): %s must be a Param' % (name, k))
@@ -233,6 +239,10 @@ def register(name, *, inputs=('data',), aliases=(), aux=(), variadic=None, num_o
         fn.opdef = op
         return fn
     return deco
+
+
+def _num_outputs_param(attrs):
+    return attrs.num_outputs
 
 
 def get(name):
