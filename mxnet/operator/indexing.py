@@ -461,7 +461,7 @@ def _cast_value(v, dtype):
     return r
 
 
-@register('one_hot', inputs=('indices',),
+@register('one_hot', inputs=('indices',), differentiable=False,
           depth=Param(Int, doc='Depth of the one hot dimension.'),
           on_value=Param(Float, 1.0, 'The value assigned to the locations represented by '
                                      'indices.'),
@@ -673,7 +673,7 @@ def where(a, condition, x, y):
 _SHAPE_DOC = 'Shape of the array into which the multi-indices apply.'
 
 
-@register('_ravel_multi_index', aliases=('ravel_multi_index',),
+@register('_ravel_multi_index', aliases=('ravel_multi_index',), differentiable=False,
           shape=Param(Shape, None, _SHAPE_DOC))
 def _ravel_multi_index(a, data):
     """Converts a batch of multi-indices into flat indices for an array of shape ``shape``.
@@ -701,7 +701,8 @@ def _ravel_multi_index(a, data):
     return out.to(data.dtype)
 
 
-@register('_unravel_index', aliases=('unravel_index',), shape=Param(Shape, None, _SHAPE_DOC))
+@register('_unravel_index', aliases=('unravel_index',), differentiable=False,
+          shape=Param(Shape, None, _SHAPE_DOC))
 def _unravel_index(a, data):
     """Converts flat indices into multi-indices for an array of shape ``shape``.
 

@@ -172,7 +172,9 @@ class OpDef:
         """Run forward on tensors, mapping torch errors to MXNetError. Returns tensor or tuple."""
         try:
             if _state.state.recording:
-                return self.fn(attrs, *tensors)
+                if self.differentiable:
+                    return self.fn(attrs, *tensors)
+                return _link_zero_grad(self.fn(attrs, *tensors), tensors)
             for t in tensors:
                 if t is not None and t.requires_grad:
                     with torch.no_grad():
@@ -189,6 +191,35 @@ class OpDef:
 
     def __repr__(self):
         return '<OpDef %s>' % self.name
+
+
+class _ZeroGrad(torch.autograd.Function):
+    """Passes ``out`` through while making it depend on ``inputs`` with zero gradient."""
+
+    @staticmethod
+    def forward(ctx, out, *inputs):
+        ctx.shapes = [(t.shape, t.dtype, t.device) for t in inputs]
+        return out.view_as(out)
+
+    @staticmethod
+    def backward(ctx, grad, *rest):
+        return (None,) + tuple(torch.zeros(s, dtype=d, device=v) for s, d, v in ctx.shapes)
+
+
+def _link_zero_grad(res, tensors):
+    """Recorded outputs of a non-differentiable op (one_hot, argmax, ...) stay in the graph with
+    zero gradient, as in MXNet: backward through them writes zeros instead of failing."""
+    srcs = [t for t in tensors if t is not None and t.requires_grad]
+    if not srcs:
+        return res
+
+    def link(o):
+        if o.requires_grad or not o.is_floating_point():
+            return o
+        return _ZeroGrad.apply(o, *srcs)
+    if isinstance(res, torch.Tensor):
+        return link(res)
+    return tuple(link(o) for o in res)
 
 
 def _clean(e):
