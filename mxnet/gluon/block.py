@@ -498,7 +498,7 @@ def _fill_shapes(opdef, args, kwargs):
     for n in names:
         if n in kwargs:
             slots[n] = kwargs[n]
-    params = {k: v for k, v in kwargs.items() if k not in names}
+    params = {k: v for k, v in kwargs.items() if k not in names and k not in ('name', 'out')}
     extra = args[len(names):]
     pnames = [k for k in opdef.params if k != opdef.variadic]
     for k, v in zip(pnames, extra):
