@@ -159,13 +159,14 @@ class OpDef:
 
     def list_inputs(self, attrs, num_args=None):
         """Input names for these attrs (drops optional inputs switched off, e.g. no_bias)."""
-        if self.variadic:
-            n = num_args if num_args is not None else getattr(attrs, self.variadic, 0)
-            return ['arg%d' % i for i in range(n)]
-        ins = self.inputs
         if callable(getattr(self, 'inputs_fn', None)):
-            ins = self.inputs_fn(attrs)
-        return list(ins)
+            return list(self.inputs_fn(attrs))
+        if self.variadic:
+            if num_args is None:
+                num_args = getattr(attrs, self.variadic, 0) if isinstance(self.variadic, str) \
+                    else 0
+            return ['arg%d' % i for i in range(num_args)]
+        return list(self.inputs)
 
     # -- running ------------------------------------------------------------------------------
     def compute(self, attrs, tensors):
