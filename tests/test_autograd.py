@@ -131,3 +131,18 @@ def test_inplace_setitem_on_variable_between_steps():
         loss.backward()
         w[:] = w - 0.25 * w.grad
     np.testing.assert_allclose(w.asnumpy(), [0.125, 0.125])
+
+
+def test_backward_through_non_differentiable_op_writes_zeros():
+    # MXNet: one_hot/argmax outputs stay in the recorded graph with zero gradient
+    x = nd.array([0., 1., 2.])
+    x.attach_grad()
+    x.grad[:] = 7
+    with autograd.record():
+        y = nd.one_hot(x, 3)
+    y.backward()
+    np.testing.assert_array_equal(x.grad.asnumpy(), [0., 0., 0.])
+    with autograd.record():
+        y = x * 2 + nd.argmax(x.reshape((1, 3)), axis=1)
+    y.backward()
+    np.testing.assert_array_equal(x.grad.asnumpy(), [2., 2., 2.])
