@@ -148,3 +148,37 @@ def test_seed_save_load(tmp_path):
     a, b = nd.load(f)
     np.testing.assert_array_equal(a.asnumpy(), arr1.asnumpy())
     assert b.dtype == np.int32 and b.shape == (4,)
+
+
+# seeds 000/002: the two-layer HybridSequential regression; same initial weights -> same grads
+GLUON_TWO_LAYER = '''
+from mxnet import autograd
+import mxnet as mx
+from mxnet.gluon.nn import HybridSequential, Dense
+from mxnet.gluon.loss import L2Loss
+N_net = HybridSequential()
+N_net.add(Dense(units=3))
+N_net.add(Dense(units=1))
+N_net.initialize()
+loss_function = L2Loss()
+x = mx.nd.array([[0.5, 0.9]])
+y = mx.nd.array([[1.5]])
+rng = np.random.RandomState(3)
+with autograd.record():
+    N_net(x)  # first call completes deferred initialization
+for name, p in sorted(N_net.collect_params().items()):
+    p.set_data(mx.nd.array(rng.uniform(-0.5, 0.5, p.shape)))
+with autograd.record():
+    y_hat = N_net(x)
+    loss = loss_function(y_hat, y)
+loss.backward()
+OUT['grad0'] = N_net[0].weight.grad()
+OUT['grad1'] = N_net[1].weight.grad()
+OUT['bias_grad0'] = N_net[0].bias.grad()
+OUT['loss'] = loss
+OUT['names'] = sorted(N_net.collect_params().keys())
+'''
+
+
+def test_gluon_two_layer_regression_grads(compare):
+    compare(GLUON_TWO_LAYER, rtol=1e-6, atol=1e-6)
