@@ -255,7 +255,7 @@ def check_numeric_gradient(sym, location, aux_states=None, numeric_eps=None, rto
     ctx = ctx or default_context()
     dtype = np.dtype(dtype)
     locs, names = _location_list(sym, location)
-    locs = [np.asarray(l.asnumpy() if isinstance(l, NDArray) else l) for l in locs]
+    locs = [np.ascontiguousarray(l.asnumpy() if isinstance(l, NDArray) else l) for l in locs]
     locs = [l.astype(dtype) if l.dtype.kind == 'f' else l for l in locs]
     if grad_nodes is None:
         grad_idx = [i for i, l in enumerate(locs) if l.dtype.kind == 'f']

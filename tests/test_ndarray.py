@@ -226,3 +226,13 @@ def test_registry_errors():
     assert r is out and out.asnumpy().sum() == 12
     with pytest.raises(mx.MXNetError):
         nd.elemwise_add(x, x, out=nd.zeros((3,)))
+
+
+def test_histogram_and_rnn_param_concat(compare):
+    compare('''
+x = nd.array([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10], dtype='int32')
+OUT['h_cnt'], OUT['h_edges'] = nd.histogram(x, bins=7, range=(0, 10))
+OUT['hb_cnt'], OUT['hb_edges'] = nd.histogram(nd.array([0.5, 1.5, 1.7]), bins=nd.array([0., 1., 2.]))
+a = nd.array(np.arange(6).reshape(2, 3)); b = nd.ones((4,))
+OUT['cat'] = nd._internal._rnn_param_concat(a.reshape((-1,)), b, dim=0)
+''')

@@ -973,15 +973,22 @@ def concatenate(arrays, axis=0, always_copy=True):
 
 
 def histogram(a, bins=10, range=None):
-    t = a._data.detach().double()
+    """Histogram of ``a``: ``bins`` is an int (with ``range``) or an NDArray of bin edges.
+
+    Returns (counts, edges). Without ``range``, an int ``bins`` uses numpy's histogram (as
+    MXNet does, warning about it)."""
+    from . import _internal
     if isinstance(bins, NDArray):
-        edges = bins._data.double()
-        cnt = torch.histogram(t.cpu(), edges.cpu()).hist
-        return _wrap(cnt.to(torch.int64)), bins
-    if range is None:
-        raise MXNetError('histogram: range is required when bins is an integer')
-    h = torch.histogram(t.cpu(), bins=int(bins), range=(float(range[0]), float(range[1])))
-    return _wrap(h.hist.to(torch.int64)), _wrap(h.bin_edges.to(a._data.dtype))
+        return _internal._histogram(data=a, bins=bins)
+    if isinstance(bins, (int, np.integer)):
+        if range is None:
+            import warnings
+            warnings.warn("range is not specified, using numpy's result to ensure consistency "
+                          "with numpy")
+            res, edges = np.histogram(a.asnumpy(), bins=bins)
+            return array(res), array(edges)
+        return _internal._histogram(data=a, bin_cnt=bins, range=range)
+    raise ValueError('bins argument should be either an integer or an NDArray')
 
 
 def imdecode(*args, **kwargs):

@@ -402,6 +402,15 @@ def Concat(a, *data):
     return torch.cat(data, d)
 
 
+@register('_rnn_param_concat', variadic='num_args',
+          num_args=Param(Int, REQUIRED, 'Number of inputs to be concated.'),
+          dim=Param(Int, 1, 'the dimension to be concated.'))
+def _rnn_param_concat(a, *data):
+    """Concat for the flattened parameters of a fused RNN (what Gluon's rnn layers call to build
+    the RNN op's packed parameter vector); the same computation as ``Concat``."""
+    return Concat.opdef.fn(a, *data)
+
+
 @register('stack', variadic='num_args',
           num_args=Param(Int, REQUIRED, 'Number of inputs to be stacked.'),
           axis=Param(Int, 0, 'The axis in the result array along which the input arrays are '
