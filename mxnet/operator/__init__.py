@@ -11,7 +11,7 @@ from . import params  # noqa: F401
 # operator families; each module registers its ops on import
 _FAMILIES = ('creation', 'elemwise', 'unary', 'reduce', 'shape', 'indexing', 'nn', 'conv',
              'norm', 'output', 'sequence', 'rnn', 'misc_nn', 'linalg', 'random',
-             'optimizer_ops')
+             'optimizer_ops', 'image')
 
 for _f in _FAMILIES:
     try:
