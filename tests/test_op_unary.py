@@ -269,3 +269,16 @@ def test_meta_device():
               'amp_cast': dict(dtype='float16')}.get(name, {})
         out = op.fn(op.parse_attrs(kw), t)
         assert out.device.type == 'meta', name
+
+
+def test_cast_storage_dense_only_and_custom_unimplemented():
+    x = mx.nd.array([[0., 1.], [2., 0.]])
+    y = mx.nd.cast_storage(x, stype='default')
+    assert y.stype == 'default'
+    np.testing.assert_array_equal(y.asnumpy(), x.asnumpy())
+    for st in ('csr', 'row_sparse'):
+        with pytest.raises(mx.base.MXNetError, match='not implemented'):
+            mx.nd.cast_storage(x, stype=st)
+    with pytest.raises(mx.base.MXNetError, match='not implemented'):
+        mx.nd.Custom(x, op_type='whatever')
+    assert mx.nd._GRAD_REQ_MAP == {'null': 0, 'write': 1, 'add': 3}

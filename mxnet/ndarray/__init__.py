@@ -12,3 +12,6 @@ from .ndarray import (add, subtract, multiply, divide, true_divide, modulo, powe
 from . import fluent as _fluent
 
 _fluent.install(NDArray, op)
+from ..base import _DTYPE_NP_TO_MX, _DTYPE_MX_TO_NP  # noqa: F401,E402
+
+_GRAD_REQ_MAP = {'null': 0, 'write': 1, 'add': 3}

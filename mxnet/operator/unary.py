@@ -25,7 +25,7 @@ import numpy as np
 import torch
 
 from .registry import register, Param, OpError
-from .params import Float, Bool, Int, Dtype
+from .params import Float, Bool, Int, Dtype, Str
 
 __all__ = []
 
@@ -433,6 +433,20 @@ def _cast(data, t):
             with torch.no_grad():
                 return _to_int(data, t)
     return data.to(t)
+
+
+@register('cast_storage', stype=Param(Str, doc='Output storage type.',
+                                      choices=('default', 'csr', 'row_sparse')))
+def cast_storage(a, data):
+    """Casts an array to another storage type.
+
+    remx stores every array densely: casting to ``'default'`` returns a dense copy; ``'csr'``
+    and ``'row_sparse'`` storage are not implemented and raise MXNetError.
+    """
+    if a.stype != 'default':
+        raise OpError("Error in operator cast_storage: storage type '%s' is not implemented in "
+                      "remx (arrays are dense)" % a.stype)
+    return data.clone()
 
 
 @register('Cast', aliases=('cast',),
