@@ -25,6 +25,15 @@ def _pil():
         return None
 
 
+def _gray_like_opencv(rgb, fmt):
+    """RGB uint8 -> gray as MXNet's OpenCV decoder produces it: libpng's fixed-point conversion
+    (Q15 weights 9797/19234/3737, truncated) for PNG, cv::cvtColor's (Q14, rounded) otherwise."""
+    r, g, b = (rgb[..., i].astype(np.uint32) for i in range(3))
+    if fmt == 'PNG':
+        return ((r * 9797 + g * 19234 + b * 3737) >> 15).astype(np.uint8)
+    return ((r * 4899 + g * 9617 + b * 1868 + 8192) >> 14).astype(np.uint8)
+
+
 def decode_bgr(buf, flag=-1):
     """Decode image bytes; flag 1 = color (BGR), 0 = grayscale, -1 = as stored."""
     cv2 = _cv2()
@@ -38,11 +47,15 @@ def decode_bgr(buf, flag=-1):
         raise MXNetError('decoding images needs OpenCV (opencv-python) or Pillow; install one')
     try:
         im = Image.open(io.BytesIO(bytes(buf)))
+        if flag == 0 and im.format == 'JPEG':
+            im.draft('L', im.size)  # libjpeg decodes straight to luma, as OpenCV's decoder does
         im.load()
     except Exception as e:  # Pillow raises many types for bad data
         raise MXNetError('cannot decode image (%d bytes): %s' % (len(buf), e)) from None
     if flag == 0:
-        return np.asarray(im.convert('L'))
+        if im.mode == 'L':
+            return np.asarray(im)
+        return _gray_like_opencv(np.asarray(im.convert('RGB')), im.format)
     if flag == 1 or im.mode not in ('L',):
         arr = np.asarray(im.convert('RGB'))
         return np.ascontiguousarray(arr[:, :, ::-1])
