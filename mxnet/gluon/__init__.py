@@ -7,3 +7,4 @@ from .trainer import Trainer  # noqa: F401
 from . import utils  # noqa: F401
 from . import loss  # noqa: F401
 from . import data  # noqa: F401
+from . import rnn  # noqa: F401
