@@ -100,9 +100,6 @@ class Initializer:
         """JSON ``[name, kwargs]`` describing this initializer (MXNet's format)."""
         return json.dumps([self.__class__.__name__.lower(), self._kwargs])
 
-    def __repr__(self):
-        return self.dumps()
-
     def __call__(self, desc, arr):
         if not isinstance(desc, InitDesc):
             self._legacy_init(desc, arr)

@@ -5,6 +5,10 @@ from math import cos, pi
 
 from .base import MXNetError
 
+class _ValueError(MXNetError, ValueError):
+    """Bad scheduler argument: an MXNetError that is also the ValueError MXNet 1.9.1 raised."""
+
+
 __all__ = ['LRScheduler', 'FactorScheduler', 'MultiFactorScheduler', 'PolyScheduler',
            'CosineScheduler']
 
@@ -20,11 +24,11 @@ class LRScheduler:
         self.warmup_final_lr = base_lr
         self.warmup_begin_lr = warmup_begin_lr
         if self.warmup_begin_lr > self.warmup_final_lr:
-            raise MXNetError('Base lr has to be higher than warmup_begin_lr')
+            raise _ValueError('Base lr has to be higher than warmup_begin_lr')
         if self.warmup_steps < 0:
-            raise MXNetError('Warmup steps has to be positive or 0')
+            raise _ValueError('Warmup steps has to be positive or 0')
         if warmup_mode not in ('linear', 'constant'):
-            raise MXNetError('Supports only linear and constant modes of warmup')
+            raise _ValueError('Supports only linear and constant modes of warmup')
         self.warmup_mode = warmup_mode
 
     def get_warmup_lr(self, num_update):
@@ -44,9 +48,9 @@ class FactorScheduler(LRScheduler):
                  warmup_begin_lr=0, warmup_mode='linear'):
         super().__init__(base_lr, warmup_steps, warmup_begin_lr, warmup_mode)
         if step < 1:
-            raise MXNetError('Schedule step must be greater or equal than 1 round')
+            raise _ValueError('Schedule step must be greater or equal than 1 round')
         if factor > 1.0:
-            raise MXNetError('Factor must be no more than 1 to make lr reduce')
+            raise _ValueError('Factor must be no more than 1 to make lr reduce')
         self.step = step
         self.factor = factor
         self.stop_factor_lr = stop_factor_lr
@@ -78,11 +82,11 @@ class MultiFactorScheduler(LRScheduler):
             raise MXNetError('step must be a non-empty list')
         for i, s in enumerate(step):
             if i != 0 and step[i] <= step[i - 1]:
-                raise MXNetError('Schedule step must be an increasing integer list')
+                raise _ValueError('Schedule step must be an increasing integer list')
             if s < 1:
-                raise MXNetError('Schedule step must be greater or equal than 1 round')
+                raise _ValueError('Schedule step must be greater or equal than 1 round')
         if factor > 1.0:
-            raise MXNetError('Factor must be no more than 1 to make lr reduce')
+            raise _ValueError('Factor must be no more than 1 to make lr reduce')
         self.step = step
         self.cur_step_ind = 0
         self.factor = factor
@@ -110,7 +114,7 @@ class PolyScheduler(LRScheduler):
                  warmup_begin_lr=0, warmup_mode='linear'):
         super().__init__(base_lr, warmup_steps, warmup_begin_lr, warmup_mode)
         if not isinstance(max_update, int) or max_update < 1:
-            raise MXNetError('maximum number of updates must be strictly positive')
+            raise _ValueError('maximum number of updates must be strictly positive')
         self.power = pwr
         self.base_lr_orig = self.base_lr
         self.max_update = max_update
@@ -134,7 +138,7 @@ class CosineScheduler(LRScheduler):
                  warmup_begin_lr=0, warmup_mode='linear'):
         super().__init__(base_lr, warmup_steps, warmup_begin_lr, warmup_mode)
         if not isinstance(max_update, int) or max_update < 1:
-            raise MXNetError('maximum number of updates must be strictly positive')
+            raise _ValueError('maximum number of updates must be strictly positive')
         self.base_lr_orig = base_lr
         self.max_update = max_update
         self.final_lr = final_lr

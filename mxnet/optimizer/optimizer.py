@@ -28,6 +28,10 @@ def NDabs(x, *args, **kwargs):
     return nd.abs(x, *args, **kwargs)
 
 
+class _NotFound(MXNetError, ValueError):
+    """Unknown optimizer name: an MXNetError that is also the ValueError MXNet 1.9.1 raised."""
+
+
 def _flatten_list(nested):
     return [item for sub in nested for item in sub]
 
@@ -98,7 +102,7 @@ class Optimizer:
         """Instantiate a registered optimizer by (case-insensitive) name."""
         if name.lower() in Optimizer.opt_registry:
             return Optimizer.opt_registry[name.lower()](**kwargs)
-        raise MXNetError('Cannot find optimizer %s' % name)
+        raise _NotFound('Cannot find optimizer %s' % name)
 
     @property
     def learning_rate(self):
