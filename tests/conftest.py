@@ -71,7 +71,8 @@ def run_local(code):
     import mxnet as mx
     from mxnet import nd, autograd
     env = {'mx': mx, 'nd': nd, 'autograd': autograd, 'np': np, 'OUT': {}}
-    exec(textwrap.dedent(code), env)
+    with mx.name.NameManager():  # automatic names (dense0_...) start afresh, as in a new process
+        exec(textwrap.dedent(code), env)
     out = {}
     for k, v in env['OUT'].items():
         out[k] = v.asnumpy() if hasattr(v, 'asnumpy') else v

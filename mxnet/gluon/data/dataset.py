@@ -7,6 +7,14 @@ from ... import ndarray
 __all__ = ['Dataset', 'SimpleDataset', 'ArrayDataset', 'RecordFileDataset']
 
 
+class _DatasetAssertionError(MXNetError, AssertionError):
+    """Invalid argument (MXNet asserts here; code catching AssertionError still works)."""
+
+
+class _DatasetTypeError(MXNetError, TypeError):
+    """Argument of the wrong type (also a TypeError, as MXNet raises)."""
+
+
 class Dataset:
     """Abstract dataset: implement ``__getitem__`` and ``__len__``."""
 
@@ -23,10 +31,13 @@ class Dataset:
 
     def shard(self, num_shards, index):
         """The index-th of num_shards contiguous, near-equal parts."""
+        if index >= num_shards:
+            raise _DatasetAssertionError('Shard index of out bound: %d out of %d'
+                                         % (index, num_shards))
         if num_shards <= 0:
-            raise MXNetError('Number of shards must be greater than 0')
-        if not 0 <= index < num_shards:
-            raise MXNetError('Shard index of out bound: %d out of %d' % (index, num_shards))
+            raise _DatasetAssertionError('Number of shards must be greater than 0')
+        if index < 0:
+            raise _DatasetAssertionError('Index must be non-negative')
         length = len(self)
         shard_len, rest = divmod(length, num_shards)
         start = shard_len * index + min(index, rest)
@@ -44,8 +55,8 @@ class Dataset:
     def sample(self, sampler):
         from .sampler import Sampler
         if not isinstance(sampler, Sampler):
-            raise MXNetError('Invalid sampler type: %s. Expected gluon.data.Sampler instead.'
-                             % type(sampler))
+            raise _DatasetTypeError('Invalid sampler type: %s. Expected gluon.data.Sampler instead.'
+                                    % type(sampler))
         return _SampledDataset(self, sampler)
 
     def transform(self, fn, lazy=True):
@@ -120,13 +131,14 @@ class ArrayDataset(Dataset):
 
     def __init__(self, *args):
         if not args:
-            raise MXNetError('Needs at least 1 arrays')
+            raise _DatasetAssertionError('Needs at least 1 arrays')
         self._length = len(args[0])
         self._data = []
         for i, data in enumerate(args):
             if len(data) != self._length:
-                raise MXNetError('All arrays must have the same length; array[0] has length %d '
-                                 'while array[%d] has %d.' % (self._length, i + 1, len(data)))
+                raise _DatasetAssertionError('All arrays must have the same length; array[0] has length %d '
+                                             'while array[%d] has %d.'
+                                             % (self._length, i + 1, len(data)))
             if isinstance(data, ndarray.NDArray) and len(data.shape) == 1:
                 data = data.asnumpy()
             self._data.append(data)

@@ -3,8 +3,17 @@ import numpy as np
 
 from ...base import MXNetError
 
-__all__ = ['Sampler', 'SequentialSampler', 'RandomSampler', 'FilterSampler', 'BatchSampler',
-           'IntervalSampler']
+# IntervalSampler lives in gluon.contrib.data in MXNet 1.9.1; it is defined here for it.
+__all__ = ['Sampler', 'SequentialSampler', 'RandomSampler', 'FilterSampler', 'BatchSampler']
+
+
+class _SamplerValueError(MXNetError, ValueError):
+    """Bad sampler argument (also a ValueError, as MXNet raises)."""
+
+
+class _SamplerAssertionError(MXNetError, AssertionError):
+    """Bad sampler argument (also an AssertionError, as MXNet raises)."""
+
 
 
 class Sampler:
@@ -65,9 +74,9 @@ class IntervalSampler(Sampler):
     """Indices i, i+interval, ... for each start offset (rollover continues with i+1)."""
 
     def __init__(self, length, interval, rollover=True):
-        if interval >= length:
-            raise MXNetError('Interval {} must be smaller than length {}'.format(interval,
-                                                                                 length))
+        if interval > length:
+            raise _SamplerAssertionError('Interval {} must be smaller than or equal to length {}'
+                                         .format(interval, length))
         self._length = length
         self._interval = interval
         self._rollover = rollover
@@ -90,8 +99,8 @@ class BatchSampler(Sampler):
 
     def __init__(self, sampler, batch_size, last_batch='keep'):
         if last_batch not in ('keep', 'discard', 'rollover'):
-            raise MXNetError("last_batch must be one of 'keep', 'discard', or 'rollover', but "
-                             "got %s" % last_batch)
+            raise _SamplerValueError("last_batch must be one of 'keep', 'discard', or 'rollover', but "
+                                     "got %s" % last_batch)
         self._sampler = sampler
         self._batch_size = batch_size
         self._last_batch = last_batch
