@@ -7,6 +7,8 @@ first call by running ``hybrid_forward`` once with a namespace whose operators f
 parameter shapes from their inputs (each registry op's ``infer_shape`` hook).
 """
 import copy
+import json
+import os
 import re
 import threading
 import warnings
@@ -16,10 +18,11 @@ import numpy as np
 
 from ..base import MXNetError
 from .. import name as _name
+from .. import initializer
 from .. import ndarray as nd
 from ..ndarray import NDArray
 from .parameter import (Parameter, ParameterDict, DeferredInitializationError, _brief_list,
-                        _indent)
+                        _indent, GluonAssertionError, GluonValueError)
 
 __all__ = ['Block', 'HybridBlock', 'SymbolBlock']
 
@@ -208,7 +211,7 @@ class Block:
             reverse = defaultdict(list)
             for k, v in params.items():
                 reverse[v].append(k)
-            params = {v[0]: k for k, v in reverse.items()}
+            params = {v[-1]: k for k, v in reverse.items()}  # MXNet keeps the last name
         arg_dict = {key: val._reduce() for key, val in params.items()}
         nd.save(filename, arg_dict)
 
@@ -245,14 +248,15 @@ class Block:
                 params_inv[v].append(k)
             for name, param in params.items():
                 if not any(p in loaded for p in params_inv[param]):
-                    raise MXNetError("Parameter '%s' is missing in file '%s', which contains "
+                    raise GluonAssertionError(
+                        "Parameter '%s' is missing in file '%s', which contains "
                                      "parameters: %s. Set allow_missing=True to ignore missing "
                                      "parameters." % (name, filename,
                                                       _brief_list(loaded.keys())))
         for name in loaded:
             if name not in params:
                 if not ignore_extra:
-                    raise MXNetError("Parameter '%s' loaded from file '%s' is not present in "
+                    raise GluonValueError("Parameter '%s' loaded from file '%s' is not present in "
                                      "ParameterDict, which contains parameters %s. Set "
                                      "ignore_extra=True to ignore. " % (
                                          name, filename, _brief_list(self._params.keys())))
@@ -267,6 +271,86 @@ class Block:
         """[Deprecated] Load parameters (use load_parameters)."""
         warnings.warn('load_params is deprecated. Please use load_parameters.')
         self.load_parameters(filename, ctx, allow_missing, ignore_extra)
+
+    def save(self, prefix):
+        """Save the architecture map and the parameters: ``<prefix>-model.json`` and
+        ``<prefix>-model.params``.
+
+        The JSON records, for every Block in child order, its name and the names its parent
+        gives its children, keyed by ``<class name in lower case><running index>``; ``load``
+        on a model built the same way restores those names and the parameters. Blocks that
+        remx runs imperatively are written with ``"hybridized": false``.
+        """
+        model = {}
+        index = [0]
+
+        def walk(blk, structure):
+            entry = {'orig_name': blk.name}
+            structure[type(blk).__name__.lower() + str(index[0])] = entry
+            if isinstance(blk, HybridBlock):
+                entry['hybridized'] = False
+            children = {}
+            entry['children'] = children
+            for ch_name, child in blk._children.items():
+                index[0] += 1
+                children[child.name] = ch_name
+                walk(child, entry)
+        walk(self, model)
+        tmp = prefix + '-model.json.tmp'
+        with open(tmp, 'w') as fp:
+            json.dump(model, fp)
+        os.replace(tmp, prefix + '-model.json')
+        self.save_parameters(prefix + '-model.params')
+
+    def load(self, prefix):
+        """Load a model written by ``save`` into this Block (built the same way).
+
+        Block names (and so parameter names) and child names are reset to the saved ones,
+        then ``<prefix>-model.params`` is loaded. A saved hybridized graph is not needed by
+        remx: the Block is marked hybridized and keeps computing imperatively.
+        """
+        fname = prefix + '-model.json'
+        try:
+            with open(fname) as fp:
+                model = json.load(fp)
+        except OSError as e:
+            raise MXNetError("Block.load: cannot read '%s': %s" % (fname, e.strerror)) from None
+        except ValueError as e:
+            raise MXNetError("Block.load: '%s' is not valid JSON: %s" % (fname, e)) from None
+        index = [0]
+
+        def check(blk, structure):
+            key = type(blk).__name__.lower() + str(index[0])
+            entry = structure.get(key) if isinstance(structure, dict) else None
+            if not isinstance(entry, dict) or not isinstance(entry.get('orig_name'), str) or \
+                    not isinstance(entry.get('children', {}), dict):
+                raise MXNetError("Block.load: '%s' has no entry '%s' for Block '%s'; the model "
+                                 "must be built the same way as when it was saved"
+                                 % (fname, key, blk.name))
+            for child in blk._children.values():
+                index[0] += 1
+                check(child, entry)
+        check(self, model)
+        index[0] = 0
+
+        def apply(blk, structure):
+            entry = structure[type(blk).__name__.lower() + str(index[0])]
+            blk._name = entry['orig_name']
+            if isinstance(blk, HybridBlock) and entry.get('hybridized'):
+                blk._active = True
+            pdict = blk.params._params
+            for pname in list(pdict.keys()):
+                param = pdict.pop(pname)
+                pdict[blk.name + '_' + pname[len(blk.params._prefix):]] = param
+            for child in blk._children.values():
+                index[0] += 1
+                apply(child, entry)
+            children = entry.get('children', {})
+            for ch_name in list(blk._children.keys()):
+                child = blk._children.pop(ch_name)
+                blk._children[children.get(child.name, ch_name)] = child
+        apply(self, model)
+        self.load_parameters(prefix + '-model.params')
 
     def register_child(self, block, name=None):
         """Register block as a child (done automatically for attributes)."""
@@ -297,9 +381,15 @@ class Block:
         fn(self)
         return self
 
-    def initialize(self, init=None, ctx=None, verbose=False, force_reinit=False):
-        """Initialize this Block's and its children's Parameters (default init Uniform)."""
-        from .. import initializer
+    def initialize(self, init=initializer.Uniform(), ctx=None, verbose=False,
+                   force_reinit=False):
+        """Initialize this Block's and its children's Parameters.
+
+        init: the Initializer used for Parameters that have no ``init`` of their own
+        (default ``Uniform(0.07)``); ctx: a Context or list of Contexts to hold copies on
+        (default the current context); verbose: log each initialization; force_reinit:
+        re-initialize Parameters that already hold data.
+        """
         if init is None:
             init = initializer.Uniform()
         self.collect_params().initialize(init, ctx, verbose, force_reinit)
@@ -315,12 +405,6 @@ class Block:
             child.cast(dtype)
         for _, param in self.params.items():
             param.cast(dtype)
-
-    def zero_grad(self):
-        self.collect_params().zero_grad()
-
-    def reset_ctx(self, ctx):
-        self.collect_params().reset_ctx(ctx)
 
     def __call__(self, *args):
         """Run forward with hooks."""
@@ -372,6 +456,10 @@ class Block:
             return shape_str.replace('L', '')
 
         def _register_summary_hook(block):
+            if isinstance(block, HybridBlock) and block._active:
+                raise GluonAssertionError('"{}" must not be hybridized to print summary.'
+                                          .format(block.name))
+
             def _summary_hook(block, _, outputs):
                 class_name = block.__class__.__name__
                 block_idx = len(summary) - 1
@@ -540,7 +628,8 @@ class HybridBlock(Block):
 
     def register_child(self, block, name=None):
         if not isinstance(block, HybridBlock):
-            raise ValueError('Children of HybridBlock must also be HybridBlock, but %s has type '
+            raise GluonValueError(
+                'Children of HybridBlock must also be HybridBlock, but %s has type '
                              '%s. If you are using Sequential, please try HybridSequential '
                              'instead.' % (str(block), str(type(block))))
         super().register_child(block, name)
@@ -549,14 +638,27 @@ class HybridBlock(Block):
     def _clear_cached_op(self):
         pass
 
-    def hybridize(self, active=True, backend=None, backend_opts=None, clear=True,
-                  static_alloc=False, static_shape=False, **kwargs):
-        """Mark this block (and children) hybridized; the computation is unchanged."""
+    def hybridize(self, active=True, backend=None, clear=True, static_alloc=False,
+                  static_shape=False, inline_limit=2, forward_bulk_size=None,
+                  backward_bulk_size=None, **kwargs):
+        """Mark this block (and its children) hybridized.
+
+        remx runs hybridized blocks imperatively for now, so results are unchanged; the
+        flags (static_alloc, static_shape, inline_limit, bulk sizes, backend) are accepted
+        and recorded as MXNet records them.
+        """
         self._active = active
-        self._flags = list({'static_alloc': static_alloc, 'static_shape': static_shape}.items())
+        self._flags = [('static_alloc', static_alloc), ('static_shape', static_shape),
+                       ('inline_limit', inline_limit)]
+        if forward_bulk_size is not None:
+            self._flags.append(('forward_bulk_size', forward_bulk_size))
+        if backward_bulk_size is not None:
+            self._flags.append(('backward_bulk_size', backward_bulk_size))
         self._clear_cached_op()
-        super().hybridize(active, static_alloc=static_alloc, static_shape=static_shape,
-                          **kwargs)
+        super().hybridize(active, backend=backend, clear=clear, static_alloc=static_alloc,
+                          static_shape=static_shape, inline_limit=inline_limit,
+                          forward_bulk_size=forward_bulk_size,
+                          backward_bulk_size=backward_bulk_size, **kwargs)
 
     def cast(self, dtype):
         self._clear_cached_op()
@@ -578,13 +680,16 @@ class HybridBlock(Block):
 
     def forward(self, x, *args):
         if not isinstance(x, NDArray):
-            from .. import symbol as _sym
-            if isinstance(x, _sym.Symbol):
+            try:
+                from .. import symbol as _sym
+            except ImportError:
+                _sym = None
+            if _sym is not None and isinstance(x, _sym.Symbol):
                 params = {i: j.var() for i, j in self._reg_params.items()}
                 with self.name_scope():
                     return self.hybrid_forward(_sym, x, *args, **params)
-            raise MXNetError('HybridBlock requires the first argument to forward be either '
-                             'Symbol or NDArray, but got %s' % type(x))
+            raise GluonValueError('In HybridBlock, there must be one NDArray or one Symbol in '
+                                  'the input. Please check the type of the args.')
         ctx = x.context
         try:
             params = {k: v.data(ctx) for k, v in self._reg_params.items()}
@@ -614,7 +719,9 @@ class HybridBlock(Block):
         raise MXNetError('HybridBlock.export needs the Symbol API, which is not implemented in '
                          'remx yet')
 
-    def optimize_for(self, x, *args, backend=None, **kwargs):
+    def optimize_for(self, x, *args, backend=None, clear=False, static_alloc=False,
+                     static_shape=False, inline_limit=2, forward_bulk_size=None,
+                     backward_bulk_size=None, **kwargs):
         raise MXNetError('optimize_for (subgraph backends) is not implemented in remx')
 
 

@@ -21,9 +21,23 @@ __all__ = ['DeferredInitializationError', 'Parameter', 'Constant', 'ParameterDic
 
 tensor_types = (NDArray,)
 
+_NAMING_HELP = ('For more info on naming, please see '
+                'https://mxnet.io/api/python/docs/tutorials/packages/gluon/blocks/naming.html')
+
 
 class DeferredInitializationError(MXNetError):
     """Error for unfinished deferred initialization."""
+
+
+# MXNet 1.9.1 raised plain AssertionError / ValueError for these Gluon checks. remx raises
+# MXNetError subclasses that are also those types, so both ``except MXNetError`` and the
+# ``except AssertionError`` / ``except ValueError`` that MXNet users wrote keep working.
+class GluonAssertionError(MXNetError, AssertionError):
+    """A failed Gluon check that MXNet reported as AssertionError."""
+
+
+class GluonValueError(MXNetError, ValueError):
+    """A bad Gluon argument that MXNet reported as ValueError."""
 
 
 def _shape_known(shape):
@@ -70,7 +84,8 @@ class Parameter:
         self.init = init
         for kind, st in (('stype', stype), ('grad_stype', grad_stype)):
             if st not in ('default', 'row_sparse', 'csr'):
-                raise MXNetError("%s for Parameter '%s' must be one of 'default', 'row_sparse', "
+                raise GluonAssertionError(
+                    "%s for Parameter '%s' must be one of 'default', 'row_sparse', "
                                  "or 'csr', but got '%s'" % (kind, name, st))
         if stype != 'default' or grad_stype != 'default':
             raise MXNetError("Parameter '%s': sparse storage (%s/%s) is not implemented in remx"
@@ -90,7 +105,8 @@ class Parameter:
     @grad_req.setter
     def grad_req(self, req):
         if req not in ('write', 'add', 'null'):
-            raise MXNetError("grad_req must be one of 'write', 'add', or 'null', but got '%s'"
+            raise GluonAssertionError(
+                "grad_req must be one of 'write', 'add', or 'null', but got '%s'"
                              % req)
         if not self._differentiable:
             req = 'null'
@@ -124,13 +140,9 @@ class Parameter:
             return
         if len(self._shape) != len(new_shape) or \
                 not all(j in (0, i) for i, j in zip(new_shape, self._shape)):
-            raise MXNetError('Expected shape %s is incompatible with given shape %s.'
+            raise GluonAssertionError('Expected shape %s is incompatible with given shape %s.'
                              % (str(new_shape), str(self._shape)))
         self._shape = new_shape
-
-    @property
-    def stype(self):
-        return self._stype
 
     def _set_trainer(self, trainer):
         self._trainer = trainer
@@ -218,8 +230,8 @@ class Parameter:
             if self._allow_deferred_init:
                 self._deferred_init = (init, ctx, default_init, None)
                 return
-            raise MXNetError("Cannot initialize Parameter '%s' because it has invalid shape: "
-                             "%s." % (self.name, str(self.shape)))
+            raise GluonValueError("Cannot initialize Parameter '%s' because it has invalid shape: "
+                                  "%s." % (self.name, str(self.shape)))
         self._deferred_init = (init, ctx, default_init, None)
         self._finish_deferred_init()
 
@@ -229,8 +241,8 @@ class Parameter:
         init, ctx, default_init, data = self._deferred_init
         self._deferred_init = ()
         if not _shape_known(self.shape):
-            raise MXNetError("Cannot initialize Parameter '%s' because it has invalid shape: "
-                             "%s. Please specify in_units, in_channels, etc for `Block`s."
+            raise GluonAssertionError("Cannot initialize Parameter '%s' because it has invalid "
+                                      "shape: %s. Please specify in_units, in_channels, etc for `Block`s."
                              % (self.name, str(self.shape)))
         with autograd.pause():
             if data is None:
@@ -260,20 +272,21 @@ class Parameter:
     def _check_load(self, data, cast_dtype=False, dtype_source='current'):
         """Raise MXNetError if data cannot be loaded into this Parameter (changes nothing)."""
         if cast_dtype and dtype_source not in ('current', 'saved'):
-            raise MXNetError("dtype_source must be 'current' or 'saved'")
+            raise GluonAssertionError("dtype_source must be 'current' or 'saved', got %r"
+                                      % (dtype_source,))
         if not isinstance(data, NDArray):
             raise MXNetError("Failed loading Parameter '%s': not an NDArray" % self.name)
         if self.shape:
             if len(self.shape) != len(data.shape) or any(
                     s not in (0, d) for s, d in zip(self.shape, data.shape)):
-                raise MXNetError("Failed loading Parameter '%s' from saved params: shape "
+                raise GluonAssertionError("Failed loading Parameter '%s' from saved params: shape "
                                  "incompatible expected %s vs saved %s"
                                  % (self.name, str(self.shape), str(data.shape)))
         if self.dtype and not cast_dtype and np.dtype(self.dtype).type != data.dtype:
-            raise MXNetError("Failed loading Parameter '%s' from saved params: dtype "
+            raise GluonAssertionError("Failed loading Parameter '%s' from saved params: dtype "
                              "incompatible expected %s vs saved %s. Set cast_dtype=True to "
                              "cast the dtype of saved params."
-                             % (self.name, str(self.dtype), str(np.dtype(data.dtype))))
+                             % (self.name, str(self.dtype), str(data.dtype)))
 
     def _load_init(self, data, ctx, cast_dtype=False, dtype_source='current'):
         """(Re)initialize from loaded data, checking shape and dtype."""
@@ -287,16 +300,16 @@ class Parameter:
                 else:
                     self._dtype = data.dtype
             elif np.dtype(self.dtype).type != data.dtype:
-                raise MXNetError("Failed loading Parameter '%s' from saved params: dtype "
+                raise GluonAssertionError("Failed loading Parameter '%s' from saved params: dtype "
                                  "incompatible expected %s vs saved %s. Set cast_dtype=True to "
                                  "cast the dtype of saved params."
-                                 % (self.name, str(self.dtype), str(np.dtype(data.dtype))))
+                                 % (self.name, str(self.dtype), str(data.dtype)))
         if isinstance(ctx, Context):
             ctx = [ctx]
         if self._data is None:
             if self._deferred_init:
                 if ctx is not None and set(ctx) != set(self._deferred_init[1]):
-                    raise MXNetError("Failed to load Parameter '%s' on %s because it was "
+                    raise GluonAssertionError("Failed to load Parameter '%s' on %s because it was "
                                      "previous initialized on %s."
                                      % (self.name, ctx, self.list_ctx()))
                 ctx = self._deferred_init[1]
@@ -305,7 +318,8 @@ class Parameter:
             self._init_impl(data, ctx)
         else:
             if ctx is not None and set(ctx) != set(self.list_ctx()):
-                raise MXNetError("Failed to load Parameter '%s' on %s because it was previous "
+                raise GluonAssertionError(
+                    "Failed to load Parameter '%s' on %s because it was previous "
                                  "initialized on %s." % (self.name, ctx, self.list_ctx()))
             self.set_data(data)
         self._deferred_init = ()
@@ -325,7 +339,7 @@ class Parameter:
         self.shape = data.shape
         if self._data is None:
             if not self._deferred_init:
-                raise MXNetError("Parameter '%s' has not been initialized" % self.name)
+                raise GluonAssertionError("Parameter '%s' has not been initialized" % self.name)
             self._deferred_init = self._deferred_init[:3] + (data,)
             return
         trainer = self._trainer
@@ -350,7 +364,7 @@ class Parameter:
             init, _, default_init, data = self._deferred_init
             self._deferred_init = (init, ctx, default_init, data)
         else:
-            raise MXNetError("Cannot reset context for Parameter '%s' because it has not been "
+            raise GluonValueError("Cannot reset context for Parameter '%s' because it has not been "
                              "initialized." % self.name)
 
     def zero_grad(self):
@@ -487,7 +501,8 @@ class ParameterDict:
                 elif k == 'dtype' and np.dtype(v) == np.dtype(existing):
                     continue
                 if v is not None and v != existing:
-                    raise MXNetError("Cannot retrieve Parameter '%s' because desired attribute "
+                    raise GluonAssertionError(
+                        "Cannot retrieve Parameter '%s' because desired attribute "
                                      "does not match with stored for attribute '%s': desired "
                                      "'%s' vs stored '%s'." % (name, k, str(v), str(existing)))
             else:
@@ -505,12 +520,13 @@ class ParameterDict:
             self._params[name] = param
         elif value is not None:
             if not isinstance(param, Constant):
-                raise MXNetError("Parameter '{}' already exists but it is not a constant."
+                raise GluonAssertionError("Parameter '{}' already exists but it is not a constant."
                                  .format(name))
             if isinstance(value, NDArray):
                 value = value.asnumpy()
             if param.shape != np.shape(value) or not (param.value.asnumpy() == value).all():
-                raise MXNetError("Constant '{}' already exists but it's value doesn't match "
+                raise GluonAssertionError(
+                    "Constant '{}' already exists but it's value doesn't match "
                                  "new value".format(name))
         return param
 
@@ -519,7 +535,8 @@ class ParameterDict:
         for k, v in other.items():
             if k in self._params:
                 if self._params[k] is not v:
-                    raise MXNetError("Cannot update self with other because they have different "
+                    raise GluonAssertionError(
+                        "Cannot update self with other because they have different "
                                      "Parameters with the same name '%s'" % k)
             else:
                 self._params[k] = v
@@ -551,25 +568,17 @@ class ParameterDict:
         for p in self.values():
             setattr(p, name, value)
 
-    def select(self, select):
-        """A new ParameterDict with the Parameters whose names match the regex(es)."""
-        pattern = re.compile(select)
-        ret = ParameterDict(self.prefix)
-        for k, v in self.items():
-            if pattern.match(k):
-                ret._params[k] = v
-        return ret
-
     def save(self, filename, strip_prefix=''):
         """Save values (averaged over contexts) with nd.save, names minus ``strip_prefix``."""
         arg_dict = {}
         for param in self.values():
             if not param.name.startswith(strip_prefix):
-                raise MXNetError("Prefix '%s' is to be striped before saving, but Parameter's "
-                                 "name '%s' does not start with '%s'. this may be due to your "
-                                 "Block shares parameters from other Blocks or you forgot to use "
-                                 "'with name_scope()' when creating child blocks."
-                                 % (strip_prefix, param.name, strip_prefix))
+                raise GluonValueError("Prefix '%s' is to be striped before saving, but Parameter's "
+                                      "name '%s' does not start with '%s'. this may be due to "
+                                      "your Block shares parameters from other Blocks or you "
+                                      "forgot to use 'with name_scope()' when creating child "
+                                      "blocks. %s" % (strip_prefix, param.name, strip_prefix,
+                                                      _NAMING_HELP))
             arg_dict[param.name[len(strip_prefix):]] = param._reduce()
         nd.save(filename, arg_dict)
 
@@ -578,8 +587,9 @@ class ParameterDict:
         if restore_prefix:
             for name in self.keys():
                 if not name.startswith(restore_prefix):
-                    raise MXNetError("restore_prefix is '%s' but Parameters name '%s' does not "
-                                     "start with '%s'" % (restore_prefix, name, restore_prefix))
+                    raise GluonAssertionError(
+                        "restore_prefix is '%s' but Parameters name '%s' does not start with "
+                        "'%s'. %s" % (restore_prefix, name, restore_prefix, _NAMING_HELP))
         self.load_dict(nd.load(filename), ctx, allow_missing, ignore_extra, restore_prefix,
                        filename, cast_dtype, dtype_source)
 
@@ -593,17 +603,19 @@ class ParameterDict:
         if not allow_missing:
             for name in self.keys():
                 if name not in arg_dict:
-                    raise MXNetError("Parameter '%s' is missing in %s, which contains "
-                                     "parameters: %s. Please make sure source and target "
-                                     "networks have the same prefix."
-                                     % (name[lprefix:], where, _brief_list(arg_dict.keys())))
+                    raise GluonAssertionError(
+                        "Parameter '%s' is missing in %s, which contains parameters: %s. Please "
+                        "make sure source and target networks have the same prefix.%s"
+                        % (name[lprefix:], where, _brief_list(arg_dict.keys()), _NAMING_HELP))
         for name in arg_dict:
             if name not in self._params:
                 if not ignore_extra:
-                    raise MXNetError("Parameter '%s' loaded from %s is not present in "
-                                     "ParameterDict, choices are: %s. Set ignore_extra to True "
-                                     "to ignore." % (name[lprefix:], where,
-                                                     _brief_list(self._params.keys())))
+                    raise GluonAssertionError(
+                        "Parameter '%s' loaded from %s is not present in ParameterDict, choices "
+                        "are: %s. Set ignore_extra to True to ignore. Please make sure source "
+                        "and target networks have the same prefix.%s"
+                        % (name[lprefix:], where, _brief_list(self._params.keys()),
+                           _NAMING_HELP))
                 continue
             self[name]._check_load(arg_dict[name], cast_dtype, dtype_source)
         for name in arg_dict:  # all checked: now load (nothing changes if any check fails)

@@ -4,10 +4,10 @@ Parameters are ordered by name (as MXNet does) and indexed 0..n-1 for the optimi
 several contexts, gradients are summed across the replicas before the update (the local
 equivalent of kvstore 'device'); every replica then applies the same update.
 """
-import warnings
+import os
 
 from ..base import MXNetError
-from .parameter import ParameterDict, Parameter
+from .parameter import ParameterDict, Parameter, GluonAssertionError, GluonValueError
 
 __all__ = ['Trainer']
 
@@ -25,13 +25,14 @@ class Trainer:
         if isinstance(params, (dict, ParameterDict)):
             params = [params[k] for k in sorted(params.keys())]
         if not isinstance(params, (list, tuple)):
-            raise MXNetError('First argument must be a list or dict of Parameters, got %s.'
+            raise GluonValueError('First argument must be a list or dict of Parameters, got %s.'
                              % type(params))
         self._params = []
         self._param2idx = {}
         for i, param in enumerate(params):
             if not isinstance(param, Parameter):
-                raise MXNetError('First argument must be a list or dict of Parameters, got list '
+                raise GluonValueError(
+                    'First argument must be a list or dict of Parameters, got list '
                                  'of %s.' % type(param))
             self._param2idx[param.name] = i
             self._params.append(param)
@@ -43,6 +44,7 @@ class Trainer:
         self._kvstore_params = {'kvstore': kvstore, 'update_on_kvstore': update_on_kvstore}
         self._kv_initialized = False
         self._kvstore = None
+        self._kv_updater = None
         self._update_on_kvstore = None
         self._distributed = None
         self._params_to_init = []
@@ -53,7 +55,8 @@ class Trainer:
         for param in self._params:
             ctx = param.list_ctx()
             if contexts is not None and contexts != ctx:
-                raise MXNetError('All Parameters must be initialized on the same set of contexts, '
+                raise GluonAssertionError(
+                    'All Parameters must be initialized on the same set of contexts, '
                                  'but Parameter %s is initialized on %s while previous Parameters '
                                  'are initialized on %s.' % (param.name, ctx, contexts))
             contexts = ctx
@@ -64,7 +67,8 @@ class Trainer:
         param_dict = {i: param for i, param in enumerate(self._params)}
         if isinstance(optimizer, opt.Optimizer):
             if optimizer_params:
-                raise MXNetError('optimizer_params must be None if optimizer is an instance of '
+                raise GluonAssertionError(
+                    'optimizer_params must be None if optimizer is an instance of '
                                  'Optimizer instead of str')
             self._optimizer = optimizer
             self._optimizer.param_dict = param_dict
@@ -75,21 +79,56 @@ class Trainer:
     def _reset_kvstore(self):
         self._kv_initialized = False
         self._kvstore = None
+        self._kv_updater = None
         self._distributed = None
         self._update_on_kvstore = None
         self._params_to_init = list(self._params)
 
     def _init_kvstore(self):
+        """Decide how replicas are reduced, as MXNet's kvstore selection does.
+
+        One context (and no distributed store): no kvstore, the Trainer updates locally.
+        Several contexts with a local kvstore name ('device', 'local', ...): gradients are
+        summed across replicas and, unless ``update_on_kvstore=False`` (or the environment
+        variable MXNET_UPDATE_ON_KVSTORE=0), the update runs once "on the kvstore" and the
+        new weight is copied to every replica, as MXNet's default does.
+        """
+        from .. import optimizer as opt
         kv = self._kvstore_params['kvstore']
         if kv is not None and not isinstance(kv, str):
-            raise MXNetError('Trainer: KVStore objects are not implemented in remx yet; use a '
-                             "kvstore name such as 'device' or 'local'")
-        if isinstance(kv, str) and kv.startswith('dist'):
+            if type(kv).__name__ in ('KVStore', 'KVStoreBase', 'KVStoreServer', 'Horovod',
+                                     'BytePS'):
+                raise MXNetError('Trainer: KVStore objects are not implemented in remx yet; '
+                                 "use a kvstore name such as 'device' or 'local'")
+            raise TypeError('kvstore must be KVStore, str or None')
+        if isinstance(kv, str) and 'dist' in kv:
             raise MXNetError("Trainer: distributed kvstore '%s' is not implemented in remx yet"
                              % kv)
-        if self._kvstore_params['update_on_kvstore']:
-            raise MXNetError('Trainer: update_on_kvstore=True is not implemented in remx yet')
-        self._update_on_kvstore = False
+        # MXNet reads every parameter here: deferred ones raise DeferredInitializationError
+        for param in self._params:
+            param.data(self._contexts[0] if self._contexts else None)
+        config = self._kvstore_params
+        if kv is None or len(self._contexts) <= 1:
+            self._kvstore = None
+            update_on_kvstore = False if config['update_on_kvstore'] is None \
+                else bool(config['update_on_kvstore'])
+        else:
+            self._kvstore = kv
+            update_on_kvstore = bool(int(os.getenv('MXNET_UPDATE_ON_KVSTORE', '1')))
+            if kv == 'local' and max(p.data().size for p in self._params) > 1024 * 1024 * 16:
+                update_on_kvstore = False
+            if config['update_on_kvstore'] is not None:
+                update_on_kvstore = bool(config['update_on_kvstore'])
+        if self._kvstore is None and update_on_kvstore:
+            raise MXNetError('Trainer: update_on_kvstore=True needs a kvstore, but none is used '
+                             'with %d context(s) and kvstore=%r'
+                             % (len(self._contexts), kv))
+        if self._kvstore is not None and update_on_kvstore:
+            self._update_on_kvstore = True
+            self._kv_updater = opt.get_updater(self._optimizer)
+        else:
+            self._update_on_kvstore = None if self._kvstore is None else False
+            self._kv_updater = None
         self._distributed = False
         self._kv_initialized = True
 
@@ -127,33 +166,56 @@ class Trainer:
             self._init_params()
 
     def step(self, batch_size, ignore_stale_grad=False):
-        """One update: allreduce gradients across contexts, then update with 1/batch_size."""
+        """Make one parameter update: ``allreduce_grads()`` then ``update()``.
+
+        batch_size: gradients are scaled by 1/batch_size (use 1 when the loss is already a
+        mean). ignore_stale_grad: skip Parameters whose gradient backward has not refreshed
+        since the last step instead of raising (MXNet raises ``UserWarning`` for them).
+        """
         self._check_and_rescale_grad(self._scale / batch_size)
         self._prepare()
         self._allreduce_grads()
         self._update(ignore_stale_grad)
 
     def allreduce_grads(self):
-        """Sum gradients across contexts (for use with ``update``)."""
+        """Sum gradients across contexts, so that they can be transformed (e.g. clipped)
+        before ``update``. Not available when updates run on the kvstore."""
         self._prepare()
+        if self._kvstore and self._update_on_kvstore:
+            raise GluonAssertionError('allreduce_grads() when parameters are updated on kvstore '
+                                      'is not supported. Try setting `update_on_kvstore` to '
+                                      'False when creating trainer.')
         self._allreduce_grads()
 
     def _allreduce_grads(self):
-        if len(self._contexts) <= 1:
+        if not self._kvstore:
             return
-        for param in self._params:
+        for i, param in enumerate(self._params):
             if param.grad_req == 'null':
                 continue
             grads = param.list_grad()
             total = grads[0].copy()
             for g in grads[1:]:
                 total += g.as_in_context(total.context)
-            for g in grads:
-                total.copyto(g)
+            if self._update_on_kvstore:
+                # the kvstore's updater applies the summed gradient once, every replica
+                # receives the result; the per-replica gradients stay as they are
+                datas = param.list_data()
+                self._kv_updater(i, total, datas[0])
+                for d in datas[1:]:
+                    datas[0].copyto(d)
+            else:
+                for g in grads:
+                    total.copyto(g)
 
     def update(self, batch_size, ignore_stale_grad=False):
-        """Update with already-reduced gradients (after ``allreduce_grads``)."""
+        """Make one parameter update from gradients already reduced by
+        ``allreduce_grads`` (scaled by 1/batch_size)."""
         self._prepare()
+        if self._kvstore and self._update_on_kvstore:
+            raise GluonAssertionError('update() when parameters are updated on kvstore is not '
+                                      'supported. Try setting `update_on_kvstore` to False when '
+                                      'creating trainer.')
         self._check_and_rescale_grad(self._scale / batch_size)
         self._update(ignore_stale_grad)
 
@@ -174,6 +236,8 @@ class Trainer:
                             'with ignore_stale_grad=True to suppress this warning and skip '
                             'updating of Parameters with stale gradient'
                             % (param.name, str(data.context)))
+            if self._update_on_kvstore:
+                continue
             for upd, arr, grad in zip(updates, datas, param.list_grad()):
                 if not ignore_stale_grad or getattr(arr, '_fresh_grad', False):
                     upd.append((i, grad, arr))
@@ -186,17 +250,29 @@ class Trainer:
     def save_states(self, fname):
         """Save optimizer states (MXNet's Updater format) to fname."""
         self._prepare()
-        data = self._updaters[0].get_states(dump_optimizer=True)
-        with open(fname, 'wb') as fout:
+        if self._update_on_kvstore:
+            if self._params_to_init:
+                raise GluonAssertionError('Cannot save trainer states when some parameters are '
+                                          'not yet initialized in kvstore.')
+            data = self._kv_updater.get_states(dump_optimizer=True)
+        else:
+            data = self._updaters[0].get_states(dump_optimizer=True)
+        tmp = fname + '.tmp'
+        with open(tmp, 'wb') as fout:
             fout.write(data)
+        os.replace(tmp, fname)
 
     def load_states(self, fname):
         """Load optimizer states saved by save_states (remx or MXNet 1.x files)."""
         self._prepare()
         with open(fname, 'rb') as f:
             states = f.read()
-        for updater in self._updaters:
-            updater.set_states(states)
-            updater.optimizer = self._updaters[0].optimizer
-        self._optimizer = self._updaters[0].optimizer
+        if self._update_on_kvstore:
+            self._kv_updater.set_states(states)
+            self._optimizer = self._kv_updater.optimizer
+        else:
+            for updater in self._updaters:
+                updater.set_states(states)
+                updater.optimizer = self._updaters[0].optimizer
+            self._optimizer = self._updaters[0].optimizer
         self._optimizer.param_dict = {i: p for i, p in enumerate(self._params)}
