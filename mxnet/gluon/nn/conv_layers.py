@@ -84,12 +84,8 @@ class _Conv(HybridBlock):
         if self.act:
             s += ', {}'.format(self.act)
         s += ')'
-        shape = self.weight.shape
-        cin = shape[-1] if self._wshape_fn[2] else shape[1]
-        if self._op_name == 'Convolution':
-            mapping = '{0} -> {1}'.format(cin if cin else None, shape[0])
-        else:
-            mapping = '{0} -> {1}'.format(shape[0] if shape[0] else None, cin)
+        shape = self.weight.shape  # MXNet prints shape[1] -> shape[0] whatever the layout/op
+        mapping = '{0} -> {1}'.format(shape[1] if shape[1] else None, shape[0])
         return s.format(name=self.__class__.__name__, mapping=mapping, **k)
 
 
@@ -190,32 +186,42 @@ class _Pooling(HybridBlock):
             name=self.__class__.__name__, ceil_mode=k['pooling_convention'] == 'full', **k)
 
 
-def _pool_class(name, nd_, pool_type, layouts, doc, is_global=False):
+def _pool_class(name, nd_, pool_type, layouts, doc, is_global=False, ceil_first=False):
+    """A pooling layer class. ``ceil_first``: MXNet's AvgPool2D/3D and MaxPool3D take
+    ``ceil_mode`` before ``layout`` positionally; the other pools take ``layout`` first."""
+    def check(layout):
+        if layout not in layouts:
+            raise MXNetError('Only supports %s layout for now' % ' and '.join(
+                "'%s'" % l for l in layouts))
+
+    def build(self, pool_size, strides, padding, ceil_mode, layout, kwargs, count_include_pad=None):
+        check(layout)
+        pool_size = _tuple(pool_size, nd_, 'pool_size')
+        extra = () if count_include_pad is None else (count_include_pad,)
+        _Pooling.__init__(self, pool_size, strides, padding, ceil_mode, False, pool_type,
+                          layout, *extra, **kwargs)
+
     if is_global:
         def init(self, layout=layouts[0], **kwargs):
-            if layout not in layouts:
-                raise MXNetError('Only supports %s layout for now' % ' and '.join(
-                    "'%s'" % l for l in layouts))
+            check(layout)
             _Pooling.__init__(self, (1,) * nd_, None, 0, True, True, pool_type, layout,
                               **kwargs)
+    elif pool_type == 'avg' and ceil_first:
+        def init(self, pool_size=2, strides=None, padding=0, ceil_mode=False,
+                 layout=layouts[0], count_include_pad=True, **kwargs):
+            build(self, pool_size, strides, padding, ceil_mode, layout, kwargs, count_include_pad)
     elif pool_type == 'avg':
         def init(self, pool_size=2, strides=None, padding=0, layout=layouts[0],
                  ceil_mode=False, count_include_pad=True, **kwargs):
-            if layout not in layouts:
-                raise MXNetError('Only supports %s layout for now' % ' and '.join(
-                    "'%s'" % l for l in layouts))
-            pool_size = _tuple(pool_size, nd_, 'pool_size')
-            _Pooling.__init__(self, pool_size, strides, padding, ceil_mode, False, 'avg',
-                              layout, count_include_pad, **kwargs)
+            build(self, pool_size, strides, padding, ceil_mode, layout, kwargs, count_include_pad)
+    elif ceil_first:
+        def init(self, pool_size=2, strides=None, padding=0, ceil_mode=False,
+                 layout=layouts[0], **kwargs):
+            build(self, pool_size, strides, padding, ceil_mode, layout, kwargs)
     else:
         def init(self, pool_size=2, strides=None, padding=0, layout=layouts[0],
                  ceil_mode=False, **kwargs):
-            if layout not in layouts:
-                raise MXNetError('Only supports %s layout for now' % ' and '.join(
-                    "'%s'" % l for l in layouts))
-            pool_size = _tuple(pool_size, nd_, 'pool_size')
-            _Pooling.__init__(self, pool_size, strides, padding, ceil_mode, False, 'max',
-                              layout, **kwargs)
+            build(self, pool_size, strides, padding, ceil_mode, layout, kwargs)
     init.__name__ = '__init__'
     return type(name, (_Pooling,), {'__init__': init, '__doc__': doc})
 
@@ -223,10 +229,13 @@ def _pool_class(name, nd_, pool_type, layouts, doc, is_global=False):
 _L1, _L2, _L3 = ('NCW', 'NWC'), ('NCHW', 'NHWC'), ('NCDHW', 'NDHWC')
 MaxPool1D = _pool_class('MaxPool1D', 1, 'max', _L1, 'Max pooling over 1-D inputs.')
 MaxPool2D = _pool_class('MaxPool2D', 2, 'max', _L2, 'Max pooling over 2-D inputs.')
-MaxPool3D = _pool_class('MaxPool3D', 3, 'max', _L3, 'Max pooling over 3-D inputs.')
+MaxPool3D = _pool_class('MaxPool3D', 3, 'max', _L3, 'Max pooling over 3-D inputs.',
+                         ceil_first=True)
 AvgPool1D = _pool_class('AvgPool1D', 1, 'avg', _L1, 'Average pooling over 1-D inputs.')
-AvgPool2D = _pool_class('AvgPool2D', 2, 'avg', _L2, 'Average pooling over 2-D inputs.')
-AvgPool3D = _pool_class('AvgPool3D', 3, 'avg', _L3, 'Average pooling over 3-D inputs.')
+AvgPool2D = _pool_class('AvgPool2D', 2, 'avg', _L2, 'Average pooling over 2-D inputs.',
+                         ceil_first=True)
+AvgPool3D = _pool_class('AvgPool3D', 3, 'avg', _L3, 'Average pooling over 3-D inputs.',
+                         ceil_first=True)
 GlobalMaxPool1D = _pool_class('GlobalMaxPool1D', 1, 'max', _L1, 'Global max pooling (1-D).',
                               True)
 GlobalMaxPool2D = _pool_class('GlobalMaxPool2D', 2, 'max', _L2, 'Global max pooling (2-D).',

@@ -2,8 +2,6 @@
 import os
 
 from ....base import MXNetError
-from ...block import HybridBlock
-from ... import nn
 from ..model_store import data_dir, _ZooValueError as ZooValueError  # noqa: F401
 
 __all__ = []
@@ -37,26 +35,4 @@ def load_pretrained(net, name, root, ctx):
     net.load_parameters(get_model_file(name, root=root), ctx=ctx)
 
 
-try:  # the real gluon.contrib.nn containers when that package is present
-    from ...contrib.nn import HybridConcurrent, Identity  # noqa: F401
-except ImportError:
-    class HybridConcurrent(nn.HybridSequential):
-        """Feeds the input to every child and concatenates their outputs along ``axis``."""
-
-        def __init__(self, axis=-1, prefix=None, params=None):
-            super().__init__(prefix=prefix, params=params)
-            self.axis = axis
-
-        forward = HybridBlock.forward
-
-        def hybrid_forward(self, F, x):
-            return F.concat(*[block(x) for block in self._children.values()], dim=self.axis)
-
-    class Identity(HybridBlock):
-        """Returns its input unchanged (a residual path inside ``HybridConcurrent``)."""
-
-        def __init__(self, prefix=None, params=None):
-            super().__init__(prefix=prefix, params=params)
-
-        def hybrid_forward(self, F, x):
-            return x
+from ...contrib.nn import HybridConcurrent, Identity  # noqa: F401,E402
