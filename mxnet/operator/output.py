@@ -61,7 +61,7 @@ def _so_layout(a, data, label):
         raise OpError('Error in operator SoftmaxOutput: Shape inconsistent, Provided = %s, '
                       'inferred shape=[]' % _shp(ls))
     if a.multi_output:
-        n, k = ds[0], ds[1]
+        n = ds[0]
         s = 1
         for d in ds[2:]:
             s *= d

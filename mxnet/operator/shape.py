@@ -14,7 +14,7 @@ from .registry import register, Param, OpError
 from .params import Shape, Bool, Int, OptInt, Axis, Float, REQUIRED
 from ..base import MXNetError
 
-__all__ = ['split_v2']
+__all__ = []
 
 _CONTIG = torch.contiguous_format
 
