@@ -22,3 +22,5 @@ from . import recordio  # noqa: F401
 from . import lr_scheduler  # noqa: F401
 from . import optimizer  # noqa: F401
 from . import gluon  # noqa: F401
+from . import metric  # noqa: F401
+from . import callback  # noqa: F401
