@@ -24,3 +24,4 @@ from . import optimizer  # noqa: F401
 from . import gluon  # noqa: F401
 from . import metric  # noqa: F401
 from . import callback  # noqa: F401
+from . import io  # noqa: F401

@@ -1,0 +1,375 @@
+"""mx.io against MXNet 1.9.1: NDArrayIter, ResizeIter, PrefetchingIter, CSVIter, MNISTIter,
+LibSVMIter, ImageRecordIter / ImageRecordUInt8Iter (small files made in tmp)."""
+import struct
+
+import numpy as np
+import pytest
+
+import mxnet as mx
+import mxnet.io  # noqa: F401
+from mxnet.base import MXNetError
+
+# Snippet helper (both sides): every batch of `it` over `eps` epochs, as JSON-able values.
+_DUMP = '''
+import mxnet.io
+def dump(it, eps=2, full=True):
+    r = []
+    for e in range(eps):
+        for b in it:
+            r.append([b.data[0].asnumpy().tolist() if full else
+                      b.data[0].asnumpy().ravel()[:6].tolist(),
+                      [l.asnumpy().tolist() for l in b.label], b.pad,
+                      None if b.index is None else [int(i) for i in b.index],
+                      str(b.data[0].dtype), [d.shape for d in b.data]])
+        r.append('|')
+        it.reset()
+    return r
+'''
+
+
+def test_ndarrayiter_last_batch_and_shuffle(compare):
+    compare(_DUMP + '''
+np.random.seed(3)
+X = np.arange(40).reshape(10, 2, 2).astype('float32'); Y = np.arange(10)
+for h in ['pad', 'discard', 'roll_over']:
+    for sh in [False, True]:
+        for bs in [3, 4, 25]:
+            try:  # roll_over with batch_size > size fails in MXNet (slice past the end)
+                it = mx.io.NDArrayIter(X, Y, bs, sh, last_batch_handle=h)
+                OUT['%s_%s_%d' % (h, sh, bs)] = dump(it, 3)
+            except mx.base.MXNetError:
+                OUT['%s_%s_%d' % (h, sh, bs)] = 'MXNetError'
+# roll_over: partial epoch then reset, and hard_reset dropping the cache
+it = mx.io.NDArrayIter(X, Y, 4, last_batch_handle='roll_over')
+for b in it: pass
+it.hard_reset()
+OUT['hard'] = dump(it, 2)
+it = mx.io.NDArrayIter(X, Y, 4, last_batch_handle='roll_over')
+it.next(); it.reset()
+OUT['midreset'] = dump(it, 2)
+''')
+
+
+def test_ndarrayiter_inputs_names_descs(compare):
+    compare(_DUMP + '''
+np.random.seed(0)
+X = np.arange(40).reshape(10, 2, 2).astype('float32'); Y = np.arange(10)
+it = mx.io.NDArrayIter({'b': X, 'a': mx.nd.array(Y, dtype='int32')}, [Y, Y * 2], 4,
+                       shuffle=True)
+OUT['pd'] = repr(it.provide_data); OUT['pl'] = repr(it.provide_label)
+b = it.next()
+OUT['dtypes'] = [str(d.dtype) for d in b.data]
+OUT['labels'] = [d.asnumpy().tolist() for d in b.label]
+it = mx.io.NDArrayIter(mx.nd.array(X, dtype='int32'), None, 5)
+OUT['int'] = dump(it, 1)
+OUT['int_pd'] = repr(it.provide_data); OUT['int_pl'] = repr(it.provide_label)
+it = mx.io.NDArrayIter(X[:2], Y[:2], 5, data_name='x', label_name='y')
+OUT['small'] = dump(it, 2); OUT['small_pd'] = repr(it.provide_data + it.provide_label)
+it = mx.io.NDArrayIter(np.arange(12).reshape(2, 6), None, 4, layout='TNC')
+OUT['tnc_pd'] = repr(it.provide_data); OUT['tnc'] = dump(it, 1)
+it = mx.io.NDArrayIter([X, X + 1], [Y], 5, last_batch_handle='discard')
+OUT['list_pd'] = repr(it.provide_data + it.provide_label); OUT['list'] = dump(it, 1)
+it = mx.io.NDArrayIter(np.arange(6.).reshape(3, 2), np.arange(3.), 2)
+OUT['f64'] = dump(it, 1); OUT['f64_pd'] = repr(it.provide_data)
+# protocol: iter_next / getdata / getlabel / getpad / getindex, __next__, DataBatch str
+it = mx.io.NDArrayIter(X, Y, 4)
+seq = []
+while it.iter_next():
+    seq.append([it.getdata()[0].asnumpy()[:, 0, 0].tolist(), it.getlabel()[0].asnumpy().tolist(),
+                it.getpad(), it.getindex()])
+OUT['proto'] = seq
+it.reset()
+OUT['str'] = str(next(it))
+OUT['desc'] = [repr(mx.io.DataDesc('x', (2, 3))), repr(mx.io.DataDesc('x', (2, 3), 'int32', 'NTC')),
+               mx.io.DataDesc.get_batch_axis('TNC'), mx.io.DataDesc.get_batch_axis(None),
+               repr(mx.io.DataDesc.get_list([('a', (1, 2)), ('b', (3,))], [('a', np.int32),
+                                                                            ('b', np.float16)])),
+               repr(mx.io.DataDesc.get_list([('a', (1, 2))], None)),
+               list(mx.io.DataDesc('x', (2, 3)))]
+db = mx.io.DataBatch([mx.nd.ones((2, 3))], pad=1)
+OUT['batch'] = [str(db), db.pad, db.index, db.bucket_key, db.label]
+''')
+
+
+def test_resize_and_prefetching_iter(compare):
+    compare(_DUMP + '''
+X = np.arange(40).reshape(10, 4).astype('float32'); Y = np.arange(10)
+for size in [2, 7]:
+    it = mx.io.ResizeIter(mx.io.NDArrayIter(X, Y, 3), size)
+    OUT['resize%d' % size] = dump(it, 2)
+    OUT['resize_pd%d' % size] = repr(it.provide_data + it.provide_label) + str(it.batch_size)
+it = mx.io.ResizeIter(mx.io.NDArrayIter(X, Y, 3), 2, reset_internal=False)
+OUT['resize_noreset'] = dump(it, 3)
+i1 = mx.io.NDArrayIter({'data': X}, {'softmax_label': Y}, 4)
+i2 = mx.io.NDArrayIter({'data': X * 2}, {'softmax_label': Y * 3}, 4)
+p = mx.io.PrefetchingIter([i1, i2], rename_data=[{'data': 'd1'}, {'data': 'd2'}],
+                          rename_label=[{'softmax_label': 'l1'}, {'softmax_label': 'l2'}])
+OUT['pf_pd'] = repr(p.provide_data); OUT['pf_pl'] = repr(p.provide_label)
+OUT['pf_bs'] = p.batch_size
+res = []
+for e in range(2):
+    for b in p:
+        res.append([[d.asnumpy().tolist() for d in b.data], [l.asnumpy().tolist() for l in b.label],
+                    b.pad, repr(b.provide_data)])
+    p.reset()
+OUT['pf'] = res
+p = mx.io.PrefetchingIter(mx.io.NDArrayIter(X, Y, 5))
+OUT['pf1'] = dump(p, 2); OUT['pf1_pd'] = repr(p.provide_data)
+''')
+
+
+@pytest.fixture(scope='module')
+def files(tmp_path_factory):
+    d = tmp_path_factory.mktemp('io')
+    np.savetxt(d / 'x.csv', np.arange(21).reshape(7, 3) * 1.5 - 4, delimiter=',', fmt='%g')
+    np.savetxt(d / 'y.csv', np.arange(7), delimiter=',', fmt='%g')
+    (d / 'dir').mkdir()
+    np.savetxt(d / 'dir' / 'a.csv', np.arange(6).reshape(3, 2), delimiter=',', fmt='%g')
+    np.savetxt(d / 'dir' / 'b.csv', np.arange(6, 10).reshape(2, 2), delimiter=',', fmt='%g')
+    np.savetxt(d / 'big.csv', np.arange(62).reshape(31, 2), delimiter=',', fmt='%g')
+    np.savetxt(d / 'big2.csv', np.arange(116).reshape(58, 2), delimiter=',', fmt='%g')
+    (d / 'bad.csv').write_text('1,2,3\n4,5\n')
+    rs = np.random.RandomState(0)
+    for name, n in [('img', 23), ('pimg', 40)]:
+        img = rs.randint(0, 256, (n, 4, 5)).astype(np.uint8)
+        if name == 'pimg':
+            img[:, 0, 0] = np.arange(n)
+        lab = rs.randint(0, 10, n).astype(np.uint8)
+        (d / name).write_bytes(struct.pack('>iiii', 2051, n, 4, 5) + img.tobytes())
+        (d / (name + '.lab')).write_bytes(struct.pack('>ii', 2049, n) + lab.tobytes())
+    (d / 'trunc').write_bytes(struct.pack('>iiii', 2051, 5, 4, 5) + b'\0' * 30)
+    (d / 'data.t').write_text('1.0 0:0.5 2:1.2\n-2.0\n-3.0 0:0.6 1:2.4 2:1.2\n4 2:-1.2\n')
+    (d / 'label.t').write_text('1.0\n-2.0 0:0.125\n-3.0 2:1.2\n4 1:1.0 2:-1.2\n')
+    # RecordIO of PNG images (lossless: decoding is exact on both sides)
+    w = mx.recordio.MXIndexedRecordIO(str(d / 'im.idx'), str(d / 'im.rec'), 'w')
+    for i in range(7):
+        img = rs.randint(0, 256, (10 + i, 12, 3)).astype(np.uint8)
+        w.write_idx(i, mx.recordio.pack_img(mx.recordio.IRHeader(0, float(i), i, 0), img,
+                                            img_fmt='.png'))
+    w.close()
+    w = mx.recordio.MXRecordIO(str(d / 'ml.rec'), 'w')
+    lst = []
+    for i in range(5):
+        img = rs.randint(0, 256, (9, 11, 3)).astype(np.uint8)
+        w.write(mx.recordio.pack_img(mx.recordio.IRHeader(0, [i, i + 0.5], i + 100, 0), img,
+                                     img_fmt='.png'))
+        lst.append('%d\t%g\t%g\t%g\tx%d.png' % (i + 100, i * 2, i * 3, -i, i))
+    w.close()
+    (d / 'ml.lst').write_text('\n'.join(lst) + '\n')
+    return str(d)
+
+
+def test_csviter(compare, files):
+    compare(_DUMP + '''
+d = %r
+for rb in [True, False]:
+    it = mx.io.CSVIter(data_csv=d + '/x.csv', data_shape=(3,), label_csv=d + '/y.csv',
+                       batch_size=3, round_batch=rb)
+    OUT['pd%%s' %% rb] = repr(it.provide_data + it.provide_label) + str(it.batch_size)
+    OUT['rb%%s' %% rb] = dump(it, 3)
+for dt in ['int32', 'int64', 'float32']:
+    it = mx.io.CSVIter(data_csv=d + '/x.csv', data_shape=(1, 3), batch_size=2, dtype=dt)
+    OUT['dt_' + dt] = dump(it, 1); OUT['dtpd_' + dt] = repr(it.provide_data + it.provide_label)
+it = mx.io.CSVIter(data_csv=d + '/x.csv', data_shape=(3,), label_csv=d + '/x.csv',
+                   label_shape=(3,), batch_size=4)
+OUT['lab3'] = dump(it, 1); OUT['lab3pd'] = repr(it.provide_label)
+it = mx.io.CSVIter(data_csv=d + '/dir', data_shape=(2,), batch_size=2, data_name='x',
+                   label_name='y')
+OUT['dir'] = dump(it, 2); OUT['dirpd'] = repr(it.provide_data + it.provide_label)
+# iteration protocol of the native wrappers
+it = mx.io.CSVIter(data_csv=d + '/x.csv', data_shape=(3,), batch_size=3)
+it.reset()  # (iter_next alone never moves past the batch read at construction)
+seq = []
+while it.iter_next():
+    seq.append([it.getdata().asnumpy().tolist(), it.getpad(), it.getindex().tolist()])
+OUT['proto'] = seq
+it.reset()
+OUT['after_reset'] = it.next().data[0].asnumpy().tolist()
+# reset in mid-epoch: MXNet's loader runs prefetch_buffer batches ahead
+for f, k in [('big', 3), ('big', 8), ('big2', 1), ('big2', 5)]:
+    it = mx.io.CSVIter(data_csv=d + '/%%s.csv' %% f, data_shape=(2,), batch_size=3)
+    for _ in range(k):
+        it.next()
+    it.reset()
+    OUT['mid%%s%%d' %% (f, k)] = dump(it, 2, False)
+errs = []
+for kw in [dict(data_csv=d + '/nope.csv', data_shape=(3,), batch_size=2),
+           dict(data_csv=d + '/x.csv', data_shape=(4,), batch_size=2),
+           dict(data_csv=d + '/x.csv', data_shape=(3,), batch_size=20),
+           dict(data_csv=d + '/x.csv', data_shape=(3,), batch_size=2, dtype='float64'),
+           dict(data_csv=d + '/x.csv', data_shape=(3,), batch_size=2, dtype='uint8')]:
+    try:
+        mx.io.CSVIter(**kw)
+        errs.append('ok')
+    except mx.base.MXNetError:
+        errs.append('MXNetError')
+OUT['errs'] = errs
+''' % files)
+
+
+def test_mnistiter(compare, files):
+    compare(_DUMP + '''
+d = %r
+for i, kw in enumerate([dict(shuffle=False), dict(), dict(seed=5, flat=True),
+                        dict(shuffle=False, num_parts=3, part_index=1),
+                        dict(num_parts=2, part_index=1, seed=7, batch_size=4)]):
+    kw.setdefault('batch_size', 5)
+    it = mx.io.MNISTIter(image=d + '/img', label=d + '/img.lab', silent=True, **kw)
+    OUT['pd%%d' %% i] = repr(it.provide_data + it.provide_label) + str(it.batch_size)
+    OUT['b%%d' %% i] = dump(it, 2)
+it = mx.io.MNISTIter(image=d + '/pimg', label=d + '/pimg.lab', batch_size=40, silent=True,
+                     seed=11)
+OUT['perm'] = it.next().data[0].asnumpy()[:, 0, 0, 0] * 256
+errs = []
+for kw in [dict(image=d + '/nope'), dict(image=d + '/trunc', label=d + '/img.lab'),
+           dict(image=d + '/img', label=d + '/img.lab', dtype='float64')]:
+    try:
+        mx.io.MNISTIter(silent=True, batch_size=2, **kw)
+        errs.append('ok')
+    except mx.base.MXNetError:
+        errs.append('MXNetError')
+OUT['errs'] = errs
+''' % files)
+
+
+def test_libsvmiter_dense_values(compare, files):
+    # remx returns dense arrays where MXNet returns CSRNDArray: the values are compared
+    compare(_DUMP + '''
+d = %r
+it = mx.io.LibSVMIter(data_libsvm=d + '/data.t', data_shape=(3,), batch_size=3)
+OUT['a'] = dump(it, 3); OUT['apd'] = repr(it.provide_data + it.provide_label)
+it = mx.io.LibSVMIter(data_libsvm=d + '/data.t', data_shape=(3,), label_libsvm=d + '/label.t',
+                      label_shape=(3,), batch_size=3)
+OUT['b'] = dump(it, 1); OUT['bpd'] = repr(it.provide_data + it.provide_label)
+parts = []
+for P in [2, 3]:
+    for k in range(P):
+        it = mx.io.LibSVMIter(data_libsvm=d + '/data.t', data_shape=(3,), batch_size=1,
+                              num_parts=P, part_index=k)
+        parts.append([b.label[0].asnumpy().tolist() for b in it])
+OUT['parts'] = parts
+try:
+    mx.io.LibSVMIter(data_libsvm=d + '/data.t', data_shape=(3,), batch_size=3, round_batch=False)
+    OUT['err'] = 'ok'
+except mx.base.MXNetError:
+    OUT['err'] = 'MXNetError'
+''' % files)
+
+
+def test_imagerecorditer(compare, files):
+    compare(_DUMP + '''
+d = %r
+rec = d + '/im.rec'
+it = mx.io.ImageRecordIter(path_imgrec=rec, data_shape=(3, 8, 8), batch_size=3,
+                           preprocess_threads=2)
+OUT['pd'] = repr(it.provide_data + it.provide_label) + str(it.batch_size)
+OUT['plain'] = dump(it, 3)
+it = mx.io.ImageRecordIter(path_imgrec=rec, data_shape=(3, 8, 8), batch_size=3, resize=9,
+                           mean_r=10, mean_g=20, mean_b=30, std_r=2, std_g=3, std_b=4, scale=0.5)
+OUT['norm'] = dump(it, 1)
+it = mx.io.ImageRecordIter(path_imgrec=rec, data_shape=(3, 14, 16), batch_size=7, pad=2,
+                           fill_value=7, mirror=True)
+OUT['padmirror'] = dump(it, 1)
+it = mx.io.ImageRecordIter(path_imgrec=rec, data_shape=(3, 8, 8), batch_size=2, resize=20)
+OUT['resize'] = dump(it, 1)
+it = mx.io.ImageRecordUInt8Iter(path_imgrec=rec, data_shape=(1, 8, 8), batch_size=4)
+OUT['u8pd'] = repr(it.provide_data + it.provide_label); OUT['u8'] = dump(it, 1)
+it = mx.io.ImageRecordIter(path_imgrec=rec, data_shape=(3, 8, 8), batch_size=4, dtype='uint8',
+                           mean_r=5)
+OUT['u8b'] = dump(it, 1)
+# round_batch=False: MXNet leaves the unfilled rows (and their labels) undefined and reports pad 0
+it = mx.io.ImageRecordIter(path_imgrec=rec, data_shape=(3, 8, 8), batch_size=3, round_batch=False)
+nb = [[b.data[0].asnumpy()[:7 - 3 * i].tolist(), b.label[0].asnumpy()[:7 - 3 * i].tolist(), b.pad]
+      for i, b in enumerate(it)]
+OUT['noround'] = nb
+mean = np.random.RandomState(0).uniform(0, 255, (3, 8, 8)).astype('float32')
+mx.nd.save(d + '/mean.nd', {'mean_img': mx.nd.array(mean)})
+it = mx.io.ImageRecordIter(path_imgrec=rec, data_shape=(3, 8, 8), batch_size=7,
+                           mean_img=d + '/mean.nd', scale=0.25)
+OUT['meanimg'] = it.next().data[0]
+for sh in [(11, 15), (15, 14), (17, 5)]:   # images smaller than data_shape get enlarged
+    it = mx.io.ImageRecordUInt8Iter(path_imgrec=rec, data_shape=(3,) + sh, batch_size=7)
+    OUT['small%%d_%%d' %% sh] = it.next().data[0]
+it = mx.io.ImageRecordIter(path_imgrec=d + '/ml.rec', data_shape=(3, 9, 11), batch_size=5,
+                           label_width=2)
+OUT['ml'] = dump(it, 1); OUT['mlpd'] = repr(it.provide_label)
+it = mx.io.ImageRecordIter(path_imgrec=d + '/ml.rec', path_imglist=d + '/ml.lst',
+                           data_shape=(3, 9, 11), batch_size=5, label_width=3)
+OUT['lst'] = dump(it, 1)
+parts = []
+for P in [2, 3, 4]:
+    for k in range(P):
+        it = mx.io.ImageRecordIter(path_imgrec=rec, data_shape=(3, 8, 8), batch_size=1,
+                                   num_parts=P, part_index=k)
+        parts.append([b.label[0].asnumpy().tolist() for b in it])
+OUT['parts'] = parts
+errs = []
+for kw in [dict(data_shape=(3, 8, 8), label_width=2),
+           dict(data_shape=(4, 8, 8)), dict(data_shape=(3, 8, 8), dtype='float16')]:
+    try:
+        mx.io.ImageRecordIter(path_imgrec=rec, batch_size=3, **kw)
+        errs.append('ok')
+    except mx.base.MXNetError:
+        errs.append('MXNetError')
+OUT['errs'] = errs
+''' % files)
+
+
+def test_imagerecord_random_and_departures(files):
+    rec = files + '/im.rec'
+    # random crop / mirror: every output is one of the possible crops, in either orientation
+    it = mx.io.ImageRecordUInt8Iter(path_imgrec=rec, data_shape=(3, 8, 8), batch_size=7,
+                                    rand_crop=True, rand_mirror=True, seed=3)
+    b = it.next().data[0].asnumpy()
+    r = mx.recordio.MXRecordIO(rec, 'r')
+    for i in range(7):
+        src = mx.recordio.unpack_img(r.read(), 1)[1][:, :, ::-1].transpose(2, 0, 1)
+        cands = [src[:, y:y + 8, x:x + 8] for y in range(3 + i) for x in range(5)]
+        cands += [c[:, :, ::-1] for c in cands]
+        assert any(np.array_equal(b[i], c) for c in cands)
+    # shuffle: a permutation of the labels per epoch
+    it = mx.io.ImageRecordIter(path_imgrec=rec, data_shape=(3, 8, 8), batch_size=7,
+                               shuffle=True, round_batch=False)
+    for _ in range(2):
+        labels = it.next().label[0].asnumpy()
+        assert sorted(labels.tolist()) == list(range(7))
+        it.reset()
+    with pytest.raises(MXNetError, match='not implemented'):
+        mx.io.ImageRecordIter(path_imgrec=rec, data_shape=(3, 8, 8), batch_size=2,
+                              max_rotate_angle=10)
+    with pytest.raises(MXNetError, match='not implemented'):
+        mx.io.ImageRecordIter(path_imgrec=rec, data_shape=(3, 8, 8), batch_size=2, resize=9,
+                              inter_method=2)
+    with pytest.raises(MXNetError):
+        mx.io.ImageRecordIter(path_imgrec=files + '/nope.rec', data_shape=(3, 8, 8),
+                              batch_size=2)
+    with pytest.raises(TypeError):
+        mx.io.CSVIter(files + '/x.csv', data_shape=(3,), batch_size=2)
+    for name in ['ImageRecordIter_v1', 'ImageRecordUInt8Iter_v1', 'ImageRecordInt8Iter',
+                 'ImageDetRecordIter']:
+        with pytest.raises(MXNetError, match='not implemented'):
+            getattr(mx.io, name)(path_imgrec=rec, data_shape=(3, 8, 8), batch_size=2)
+    # MXNet reports a short row from its reader thread (at creation or at a later next());
+    # remx reads the file up front and raises at creation
+    with pytest.raises(MXNetError, match='row-length=2'):
+        mx.io.CSVIter(data_csv=files + '/bad.csv', data_shape=(3,), batch_size=1)
+
+
+def test_prefetching_iter_propagates_errors_and_mismatch():
+    class Bad(mx.io.DataIter):
+        def __init__(self):
+            super().__init__(2)
+            self.provide_data = [mx.io.DataDesc('data', (2, 3))]
+            self.provide_label = []
+
+        def next(self):
+            raise ValueError('boom')
+    p = mx.io.PrefetchingIter(Bad())
+    with pytest.raises(ValueError, match='boom'):
+        p.next()
+    with pytest.raises(MXNetError):
+        mx.io.NDArrayIter(np.zeros((4, 2)), np.zeros(3), 2)
+    with pytest.raises(MXNetError):
+        mx.io.NDArrayIter(np.zeros((4, 2)), None, 2, last_batch_handle='keep')
+    with pytest.raises(TypeError):
+        mx.io.NDArrayIter('not an array', None, 2)
