@@ -25,3 +25,7 @@ from . import gluon  # noqa: F401
 from . import metric  # noqa: F401
 from . import callback  # noqa: F401
 from . import io  # noqa: F401
+from . import attribute  # noqa: F401
+from .attribute import AttrScope  # noqa: F401
+from . import symbol  # noqa: F401
+from . import symbol as sym  # noqa: F401

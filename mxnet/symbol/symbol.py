@@ -1,0 +1,1002 @@
+"""The Symbol graph (``mx.sym.Symbol``).
+
+A graph node is a :class:`_Node`: the registry ``OpDef`` (None for a variable), a name, the
+parsed frozen attributes, the string attribute dict MXNet shows (operator parameters as the
+user gave them plus ``__hidden__`` attributes such as ``__shape__`` or ``__ctx_group__``) and its
+inputs as ``(node, output_index)`` pairs. A :class:`Symbol` is a list of such pairs, its heads.
+
+Shape inference uses each operator's ``infer_shape`` hook for learnable inputs (weights,
+moving statistics) and runs the forward on torch ``meta`` tensors for output shapes, repeating
+to a fixed point; dtype inference works the same way.
+"""
+import warnings
+
+import numpy as np
+import torch
+
+from ..base import (MXNetError, NotImplementedForSymbol, _DTYPE_NP_TO_MX, _DTYPE_MX_TO_NP,
+                    numeric_types)
+from .. import attribute as _attribute
+from ..operator.params import Shape as _parse_shape
+
+__all__ = ['Symbol', 'Variable', 'var', 'Group', 'load', 'load_json']
+
+# attributes MXNet stores as __key__ and also lists under the plain key
+HIDDEN_KEYS = ('ctx_group', 'lr_mult', 'wd_mult', 'force_mirroring', 'mirror_stage',
+               'profiler_scope')
+_STYPE_ID = {'undefined': -1, 'default': 0, 'row_sparse': 1, 'csr': 2}
+
+
+def _total_outputs_pooling(a, n):
+    # MXNet's oneDNN build gives max pooling a hidden workspace output
+    return 2 if a.pool_type == 'max' else 1
+
+
+# operators with hidden outputs (counted in JSON node_row_ptr, never listed)
+_TOTAL_OUTPUTS = {
+    'BatchNorm': lambda a, n: 3, 'Dropout': lambda a, n: 2, 'LRN': lambda a, n: 2,
+    'LayerNorm': lambda a, n: 3, 'InstanceNorm': lambda a, n: 3, 'GroupNorm': lambda a, n: 3,
+    'CTCLoss': lambda a, n: 2, 'SpatialTransformer': lambda a, n: 3, 'sort': lambda a, n: 2,
+    'Pooling': _total_outputs_pooling, 'BatchNorm_v1': lambda a, n: 3,
+    'BilinearSampler': lambda a, n: 2, 'Correlation': lambda a, n: 3,
+    'L2Normalization': lambda a, n: 2, '_linalg_det': lambda a, n: 3,
+    '_linalg_slogdet': lambda a, n: 4,
+}
+# operators whose single visible output is still named output0 (hidden second output)
+_INDEXED_OUTPUT_NAMES = frozenset(['sort', '_linalg_det'])
+# initializers MXNet attaches to auxiliary variables it creates
+_AUX_VAR_INIT = {'moving_mean': '["zero", {}]', 'moving_var': '["one", {}]',
+                 'moving_avg': '["zero", {}]'}
+# operators whose inputs must all have one shape (MXNet's elementwise shape rule)
+_SAME_SHAPE = frozenset(['elemwise_add', 'elemwise_sub', 'elemwise_mul', 'elemwise_div',
+                         'add_n', '_grad_add', '_mod', '_power', '_maximum', '_minimum',
+                         '_hypot', '_equal', '_not_equal', '_greater', '_greater_equal',
+                         '_lesser', '_lesser_equal', '_logical_and', '_logical_or',
+                         '_logical_xor'])
+
+
+# single-output operators whose output has the shape of their first input
+_LIKE_DATA = frozenset(['BatchNorm', 'BatchNorm_v1', 'Activation', 'Dropout', 'LayerNorm',
+                        'InstanceNorm', 'GroupNorm', 'SoftmaxOutput', 'softmax', 'log_softmax',
+                        'BlockGrad', 'MakeLoss', 'relu', 'sigmoid', 'tanh', '_copy',
+                        'LeakyReLU', 'SoftmaxActivation'])
+
+
+class _Node:
+    """One graph node; ``op`` is None for a variable."""
+    __slots__ = ('op', 'name', 'attrs', 'dict', 'inputs', 'versions')
+
+    def __init__(self, op, name, attrs, dct, inputs, versions=None):
+        self.op = op
+        self.name = name
+        self.attrs = attrs
+        self.dict = dct
+        self.inputs = inputs
+        self.versions = versions   # input entry versions read from JSON (None: computed)
+
+    def input_names(self):
+        if self.op is None:
+            return []
+        return self.op.list_inputs(self.attrs, len(self.inputs))
+
+    def output_names(self):
+        if self.op is None:
+            return [self.name]
+        op = self.op
+        names = op.list_outputs(self.attrs)
+        if op.name in _INDEXED_OUTPUT_NAMES and names == ['output']:
+            names = ['output0']
+        return ['%s_%s' % (self.name, o) for o in names]
+
+    def num_outputs(self):
+        return 1 if self.op is None else self.op.n_out(self.attrs)
+
+    def total_outputs(self):
+        n = self.num_outputs()
+        if self.op is not None:
+            f = _TOTAL_OUTPUTS.get(self.op.name)
+            if f is not None:
+                n = max(n, f(self.attrs, n))
+        return n
+
+
+def _hidden_key(k):
+    return '__%s__' % k if k in HIDDEN_KEYS else k
+
+
+def _topo(heads):
+    """Nodes reachable from heads in MXNet's DFS post-order (inputs first, in order)."""
+    order, seen = [], set()
+    for h, _ in heads:
+        if id(h) in seen:
+            continue
+        seen.add(id(h))
+        stack = [(h, iter(h.inputs))]
+        while stack:
+            n, it = stack[-1]
+            for c, _ in it:
+                if id(c) not in seen:
+                    seen.add(id(c))
+                    stack.append((c, iter(c.inputs)))
+                    break
+            else:
+                stack.pop()
+                order.append(n)
+    return order
+
+
+def _aux_ids(order):
+    aux = set()
+    for n in order:
+        if n.op is not None and n.op.aux:
+            for nm, (c, _) in zip(n.input_names(), n.inputs):
+                if nm in n.op.aux and c.op is None:
+                    aux.add(id(c))
+    return aux
+
+
+def _fmt_shape(s):
+    return '[%s]' % ','.join(str(d) for d in s)
+
+
+def _shape_known(s):
+    return s is not None and all(d > 0 for d in s)
+
+
+class Symbol:
+    """A symbolic graph: one or more outputs of operator and variable nodes.
+
+    Symbols are built with :func:`Variable` and the operator functions of ``mx.sym``, composed
+    with arithmetic (``a + b``, ``x * 2``) and with ``__call__``; they describe a computation
+    whose shapes and dtypes can be inferred and which can be saved as MXNet JSON.
+    """
+    __slots__ = ('_heads',)
+
+    def __init__(self, heads):
+        self._heads = list(heads)
+
+    # -- structure --------------------------------------------------------------------------
+    def _order(self):
+        return _topo(self._heads)
+
+    @property
+    def name(self):
+        """The name of the single output's node (None for a group)."""
+        if len(self._heads) != 1:
+            return None
+        return self._heads[0][0].name
+
+    def __repr__(self):
+        if len(self._heads) == 1:
+            return '<Symbol %s>' % self._heads[0][0].name
+        return '<Symbol group [%s]>' % ', '.join(n.name for n, _ in self._heads)
+
+    def __len__(self):
+        return len(self._heads)
+
+    def __iter__(self):
+        return (Symbol([h]) for h in self._heads)
+
+    def __getitem__(self, index):
+        if isinstance(index, str):
+            names = self.list_outputs()
+            idx = None
+            for i, nm in enumerate(names):
+                if nm == index:
+                    if idx is not None:
+                        raise ValueError('There are multiple outputs with name "%s"' % index)
+                    idx = i
+            if idx is None:
+                raise ValueError('Cannot find output that matches name "%s"' % index)
+            index = idx
+        if isinstance(index, slice):
+            return Symbol(self._heads[index])
+        if not isinstance(index, int):
+            raise TypeError('Symbol only support integer index to fetch i-th output')
+        if not -len(self._heads) <= index < len(self._heads):
+            raise IndexError('Symbol index %d out of range (%d outputs)'
+                             % (index, len(self._heads)))
+        return Symbol([self._heads[index]])
+
+    def __copy__(self):
+        return Symbol(self._heads)
+
+    def __deepcopy__(self, memo=None):
+        return Symbol(_clone_heads(self._heads, {}))
+
+    def __getstate__(self):
+        return {'handle': self.tojson()}
+
+    def __setstate__(self, state):
+        self._heads = load_json(state['handle'])._heads
+
+    def get_internals(self):
+        """A group of every output of every node in the graph, in topological order."""
+        heads = []
+        for n in self._order():
+            heads.extend((n, i) for i in range(n.num_outputs()))
+        return Symbol(heads)
+
+    def get_children(self):
+        """A group of the inputs of the (single) head node; None for a variable."""
+        ins = []
+        for n, _ in self._heads:
+            ins.extend(n.inputs)
+        return Symbol(ins) if ins else None
+
+    def list_outputs(self):
+        """Output names: ``<node>_output`` for operators, the name itself for variables."""
+        return [n.output_names()[i] for n, i in self._heads]
+
+    def list_arguments(self):
+        """Names of the variables that are not auxiliary states, in topological order."""
+        order = self._order()
+        aux = _aux_ids(order)
+        return [n.name for n in order if n.op is None and id(n) not in aux]
+
+    def list_auxiliary_states(self):
+        """Names of auxiliary-state variables (e.g. BatchNorm's moving_mean, moving_var)."""
+        order = self._order()
+        aux = _aux_ids(order)
+        return [n.name for n in order if n.op is None and id(n) in aux]
+
+    def list_inputs(self):
+        """Names of every variable (arguments and auxiliary states), in topological order."""
+        return [n.name for n in self._order() if n.op is None]
+
+    # -- attributes -------------------------------------------------------------------------
+    def attr(self, key):
+        """The string attribute ``key`` of the single head node, or None."""
+        if len(self._heads) != 1:
+            return None
+        d = self._heads[0][0].dict
+        return d.get(_hidden_key(key))
+
+    def list_attr(self, recursive=False):
+        """The (first) head node's attributes as a dict of strings; hidden keys such as
+        ``__lr_mult__`` also appear as ``lr_mult``. ``recursive=True`` is deprecated."""
+        if recursive:
+            raise DeprecationWarning('Symbol.list_attr with recursive=True has been deprecated. '
+                                     'Please use attr_dict instead.')
+        return _listed(self._heads[0][0].dict)
+
+    def attr_dict(self):
+        """{node name: {attribute: value}} for every node with attributes."""
+        ret = {}
+        for n in self._order():
+            if n.dict:
+                ret[n.name] = _listed(n.dict)
+        return ret
+
+    def _set_attr(self, **kwargs):
+        for k, v in kwargs.items():
+            if not isinstance(v, str):
+                raise ValueError('Set Attr only accepts string values')
+        if len(set(id(n) for n, _ in self._heads)) != 1:
+            raise MXNetError('Symbol.SetAttrs only works for non-grouped symbol')
+        for n, _ in self._heads[:1]:
+            for k, v in kwargs.items():
+                n.dict[_hidden_key(k)] = v
+                if n.op is not None and not k.startswith('__') and k not in HIDDEN_KEYS:
+                    n.attrs = n.op.parse_attrs(_params_of(n))
+
+    # -- composition ------------------------------------------------------------------------
+    def __call__(self, *args, **kwargs):
+        """A copy of this symbol with its free variables replaced (see :meth:`_compose`)."""
+        s = self.__deepcopy__()
+        s._compose(*args, **kwargs)
+        return s
+
+    def _compose(self, *args, **kwargs):
+        """Replace the variables named in kwargs by the given symbols, in place; ``name``
+        renames the head node."""
+        name = kwargs.pop('name', None)
+        if name is not None and not isinstance(name, str):
+            raise TypeError('name must be a string')
+        if args and kwargs:
+            raise TypeError('compose only accept input Symbols either as positional or keyword '
+                            'arguments, not both')
+        for v in list(args) + list(kwargs.values()):
+            if not isinstance(v, Symbol):
+                raise TypeError('Compose expect `Symbol` as arguments')
+            if len(v._heads) != 1:
+                raise MXNetError('Composing with a symbol of %d outputs: each argument must '
+                                 'have a single output' % len(v._heads))
+        if args:
+            # NNVM composes positionally only atomic symbols, which the Python API never makes
+            raise MXNetError('General composition only support kwargs for now')
+        order = self._order()
+        by_name = {n.name: n for n in order if n.op is None}
+        repl = {}
+        for k, s in kwargs.items():
+            if k not in by_name:
+                cands = '\n'.join('\t[%d]%s' % (i, nm) for i, nm in enumerate(by_name))
+                raise MXNetError('Symbol.ComposeKeyword argument name %s not found.\nCandidate '
+                                 'arguments:\n%s' % (k, cands))
+            repl[id(by_name[k])] = s._heads[0]
+        if repl:
+            for n in order:
+                if n.inputs:
+                    n.inputs = [repl.get(id(c), (c, i)) if c.op is None else (c, i)
+                                for c, i in n.inputs]
+            self._heads = [repl.get(id(n), (n, i)) if n.op is None else (n, i)
+                           for n, i in self._heads]
+        if name is not None and len(self._heads) == 1 and self._heads[0][0].op is not None:
+            self._heads[0][0].name = name
+
+    # -- arithmetic -------------------------------------------------------------------------
+    def _binary(self, other, op, scalar_op, rscalar_op=None, reverse=False):
+        from . import register as _reg
+        if isinstance(other, Symbol):
+            a, b = (other, self) if reverse else (self, other)
+            return _reg.create(op, a, b)
+        if isinstance(other, numeric_types):
+            return _reg.create(rscalar_op if reverse else scalar_op, self, scalar=other)
+        raise TypeError('type %s not supported' % str(type(other)))
+
+    def __add__(self, other):
+        return self._binary(other, '_Plus', '_PlusScalar')
+
+    __radd__ = __add__
+
+    def __sub__(self, other):
+        return self._binary(other, '_Minus', '_MinusScalar')
+
+    def __rsub__(self, other):
+        return self._binary(other, '_Minus', '_MinusScalar', '_RMinusScalar', reverse=True)
+
+    def __mul__(self, other):
+        return self._binary(other, '_Mul', '_MulScalar')
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, other):
+        return self._binary(other, '_Div', '_DivScalar')
+
+    def __rtruediv__(self, other):
+        return self._binary(other, '_Div', '_DivScalar', '_RDivScalar', reverse=True)
+
+    __div__ = __truediv__
+    __rdiv__ = __rtruediv__
+
+    def __mod__(self, other):
+        return self._binary(other, '_Mod', '_ModScalar')
+
+    def __rmod__(self, other):
+        return self._binary(other, '_Mod', '_ModScalar', '_RModScalar', reverse=True)
+
+    def __pow__(self, other):
+        return self._binary(other, '_Power', '_PowerScalar')
+
+    def __rpow__(self, other):
+        return self._binary(other, '_Power', '_PowerScalar', '_rpower_scalar', reverse=True)
+
+    def __neg__(self):
+        return self.__mul__(-1.0)
+
+    def __abs__(self):
+        from . import register as _reg
+        return _reg.create('abs', self)
+
+    def __eq__(self, other):
+        return self._binary(other, '_equal', '_equal_scalar')
+
+    def __ne__(self, other):
+        return self._binary(other, '_not_equal', '_not_equal_scalar')
+
+    def __gt__(self, other):
+        return self._binary(other, '_greater', '_greater_scalar')
+
+    def __ge__(self, other):
+        return self._binary(other, '_greater_equal', '_greater_equal_scalar')
+
+    def __lt__(self, other):
+        return self._binary(other, '_lesser', '_lesser_scalar')
+
+    def __le__(self, other):
+        return self._binary(other, '_lesser_equal', '_lesser_equal_scalar')
+
+    __hash__ = object.__hash__
+
+    def __bool__(self):
+        raise NotImplementedError('Symbol does not have a truth value; use `is None` checks')
+
+    def astype(self, dtype):
+        """Cast to ``dtype`` (the ``Cast`` operator)."""
+        from . import register as _reg
+        return _reg.create('Cast', self, dtype=dtype)
+
+    # -- inference --------------------------------------------------------------------------
+    def infer_shape(self, *args, **kwargs):
+        """Infer argument, output and auxiliary shapes from the given input shapes.
+
+        Shapes are given positionally (in ``list_arguments()`` order) or by name. Returns
+        ``(arg_shapes, out_shapes, aux_shapes)``, lists of tuples, or ``(None, None, None)``
+        (with a warning naming the undecided arguments) when some shape stays unknown.
+        Inconsistent shapes raise MXNetError.
+        """
+        try:
+            res = self._infer_shape_impl(False, *args, **kwargs)
+        except MXNetError:
+            print('infer_shape error. Arguments:')
+            for i, arg in enumerate(args):
+                print('  #%d: %s' % (i, arg))
+            for k, v in kwargs.items():
+                print('  %s: %s' % (k, v))
+            raise
+        if res[1] is None:
+            arg_shapes, _, _ = self._infer_shape_impl(True, *args, **kwargs)
+            unknowns = ['%s: %s' % (n, s) for n, s in zip(self.list_arguments(), arg_shapes)
+                        if not s or not _shape_known(s)]
+            warnings.warn('Cannot decide shape for the following arguments (0s in shape means '
+                          'unknown dimensions). Consider providing them as input:\n\t'
+                          + '\n\t'.join(unknowns), stacklevel=2)
+        return res
+
+    def infer_shape_partial(self, *args, **kwargs):
+        """Like :meth:`infer_shape`, but unknown shapes come back as ``()`` instead of None."""
+        return self._infer_shape_impl(True, *args, **kwargs)
+
+    def _infer_shape_impl(self, partial, *args, **kwargs):
+        order = self._order()
+        given = _given_values(self, order, args, kwargs, 'shape')
+        shapes = _infer_shapes(order, given, {})
+        return _collect(self, order, shapes, partial, _shape_known, ())
+
+    def infer_type(self, *args, **kwargs):
+        """Infer argument, output and auxiliary dtypes from the given input dtypes.
+
+        Returns ``(arg_types, out_types, aux_types)`` as numpy type objects (``np.float32``),
+        or ``(None, None, None)`` with a warning when some dtype stays unknown.
+        """
+        try:
+            res = self._infer_type_impl(False, *args, **kwargs)
+        except MXNetError:
+            print('infer_type error. Arguments:')
+            for i, arg in enumerate(args):
+                print('  #%d: %s' % (i, arg))
+            for k, v in kwargs.items():
+                print('  %s: %s' % (k, v))
+            raise
+        if res[1] is None:
+            arg_types, _, _ = self._infer_type_impl(True, *args, **kwargs)
+            unknowns = ['%s: %s' % (n, t) for n, t in zip(self.list_arguments(), arg_types)
+                        if t is None]
+            warnings.warn('Cannot decide type for the following arguments. Consider providing '
+                          'them as input:\n\t' + '\n\t'.join(unknowns), stacklevel=2)
+        return res
+
+    def infer_type_partial(self, *args, **kwargs):
+        """Like :meth:`infer_type`, with None for the dtypes that stay unknown."""
+        return self._infer_type_impl(True, *args, **kwargs)
+
+    def _infer_type_impl(self, partial, *args, **kwargs):
+        order = self._order()
+        given = _given_values(self, order, args, kwargs, 'type')
+        shapes = _infer_shapes(order, _given_values(self, order, (), {}, 'shape'), {},
+                               quiet=True)
+        types = _infer_types(order, given, shapes)
+        res = _collect(self, order, types, partial, lambda t: t is not None, None)
+        if res[0] is None:
+            return res
+        return tuple([None if t is None else np.dtype(t).type for t in lst] for lst in res)
+
+    # -- serialization ----------------------------------------------------------------------
+    def tojson(self, remove_amp_cast=True):
+        """The graph as MXNet 1.x JSON (nodes, arg_nodes, node_row_ptr, heads, attrs)."""
+        from .json_io import to_json
+        return to_json(self, remove_amp_cast)
+
+    def save(self, fname, remove_amp_cast=True):
+        """Write :meth:`tojson` to ``fname`` (e.g. ``prefix-symbol.json``)."""
+        if not isinstance(fname, str):
+            raise TypeError('fname need to be string')
+        from .json_io import write_file
+        write_file(fname, self.tojson(remove_amp_cast))
+
+    def debug_str(self):
+        """A text listing of the graph's outputs, variables and operator nodes."""
+        order = self._order()
+        aux = _aux_ids(order)
+        lines = ['Symbol Outputs:']
+        for i, (n, j) in enumerate(self._heads):
+            lines.append('\toutput[%d]=%s(%d)' % (i, n.name, j))
+        for n in order:
+            if n.op is None:
+                lines.append('Variable:%s' % n.name)
+                continue
+            lines.append('--------------------')
+            lines.append('Op:%s, Name=%s' % (n.op.name, n.name))
+            lines.append('Inputs:')
+            for k, (c, i) in enumerate(n.inputs):
+                if c.op is None:
+                    ver = 1 if id(c) in aux and n.input_names()[k] in n.op.aux else 0
+                    lines.append('\targ[%d]=%s(%d) version=%d' % (k, c.name, i, ver))
+                else:
+                    lines.append('\targ[%d]=%s(%d)' % (k, c.name, i))
+            if n.dict:
+                lines.append('Attrs:')
+                for k in sorted(n.dict):
+                    lines.append('\t%s=%s' % (k, n.dict[k]))
+        return '\n'.join(lines) + '\n'
+
+    # -- evaluation -------------------------------------------------------------------------
+    def eval(self, ctx=None, **kwargs):
+        """Evaluate the graph on NDArrays given by variable name; returns a list of NDArrays.
+
+        Runs each operator imperatively through the registry, in topological order, in
+        predict mode. As in MXNet, a graph with auxiliary states (BatchNorm) cannot be
+        evaluated this way (ValueError); bind an executor instead.
+        """
+        order = self._order()
+        if _aux_ids(order):
+            # eval binds kwargs as arguments only, so MXNet cannot evaluate graphs with aux states
+            raise ValueError('Length of aux_states does not match the number of arguments')
+        return self._run(order, kwargs, ctx)
+
+    def _run(self, order, kwargs, ctx=None):
+        """Evaluate with every input (arguments and aux states) given by name in kwargs."""
+        from ..ndarray.ndarray import NDArray, _wrap
+        from .. import _state
+        dev = None
+        if ctx is not None:
+            from ..context import Context
+            if not isinstance(ctx, Context):
+                raise TypeError('ctx must be a Context, got %s' % type(ctx).__name__)
+            dev = ctx.torch_device
+        vals = {}
+        in_ptrs = set()
+        prev = _state.state.training
+        for n in order:
+            if n.op is None:
+                if n.name not in kwargs:
+                    raise ValueError('key `%s` is missing in `args`' % n.name)
+                a = kwargs[n.name]
+                if not isinstance(a, NDArray):
+                    raise TypeError('Only accept list of NDArrays or dict of str to NDArray')
+                t = a._data if dev is None else a._data.to(dev)
+                in_ptrs.add(t.untyped_storage().data_ptr())
+                vals[(id(n), 0)] = t
+                continue
+            tensors = [vals[(id(c), i)] for c, i in n.inputs]
+            try:
+                _state.state.training = False
+                res = n.op.compute(n.attrs, tensors)
+            finally:
+                _state.state.training = prev
+            if isinstance(res, torch.Tensor):
+                res = (res,)
+            for i, r in enumerate(res):
+                vals[(id(n), i)] = r
+        outs = []
+        for n, i in self._heads:
+            t = vals[(id(n), i)]
+            if t.untyped_storage().data_ptr() in in_ptrs:
+                t = t.clone()
+            outs.append(_wrap(t))
+        return outs
+
+    def copy(self):
+        """A shallow copy (the same graph nodes)."""
+        return self.__copy__()
+
+    def split_v2(self, *args, **kwargs):
+        """Convenience fluent method for :py:func:`split_v2`."""
+        from . import split_v2
+        return split_v2(self, *args, **kwargs)
+
+    # NDArray-only methods: MXNet raises NotImplementedForSymbol
+    def asnumpy(self):
+        raise NotImplementedForSymbol(self.asnumpy, None)
+
+    def asscalar(self):
+        raise NotImplementedForSymbol(self.asscalar, None)
+
+    def wait_to_read(self):
+        raise NotImplementedForSymbol(self.wait_to_read, None)
+
+    def as_in_context(self, *args, **kwargs):
+        raise NotImplementedForSymbol(self.as_in_context, None)
+
+    def detach(self):
+        raise NotImplementedForSymbol(self.detach, None)
+
+    def backward(self, *args, **kwargs):
+        raise NotImplementedForSymbol(self.backward, None)
+
+    def __iadd__(self, other):
+        raise NotImplementedForSymbol(self.__iadd__, '+=', other, 1)
+
+    def __isub__(self, other):
+        raise NotImplementedForSymbol(self.__isub__, '-=', other, 1)
+
+    def __imul__(self, other):
+        raise NotImplementedForSymbol(self.__imul__, '*=', other)
+
+    def __itruediv__(self, other):
+        raise NotImplementedForSymbol(self.__itruediv__, '/=', other)
+
+    def bind(self, *args, **kwargs):
+        raise MXNetError('Symbol.bind (the Executor) is not implemented in remx yet')
+
+    def simple_bind(self, *args, **kwargs):
+        raise MXNetError('Symbol.simple_bind (the Executor) is not implemented in remx yet')
+
+    def gradient(self, wrt):
+        raise MXNetError('Symbol.gradient is not implemented in remx')
+
+
+def _listed(d):
+    out = {}
+    for k, v in d.items():
+        out[k] = v
+        if k.startswith('__') and k.endswith('__') and k[2:-2] in HIDDEN_KEYS:
+            out[k[2:-2]] = v
+    return out
+
+
+def _params_of(node):
+    return {k: v for k, v in node.dict.items() if k in node.op.params}
+
+
+def _clone_heads(heads, memo):
+    order = _topo(heads)
+    for n in order:
+        memo[id(n)] = _Node(n.op, n.name, n.attrs, dict(n.dict),
+                            [(memo[id(c)], i) for c, i in n.inputs], n.versions)
+    return [(memo[id(n)], i) for n, i in heads]
+
+
+# -- inference helpers ----------------------------------------------------------------------
+def _given_values(sym, order, args, kwargs, kind):
+    """{id(var node): value} from positional args, keyword args and the vars' attributes."""
+    variables = [n for n in order if n.op is None]
+    aux = _aux_ids(order)
+    arg_vars = [n for n in variables if id(n) not in aux]
+    given = {}
+    for n in variables:
+        if kind == 'shape' and '__shape__' in n.dict:
+            try:
+                given[id(n)] = _parse_shape(n.dict['__shape__'])
+            except (ValueError, TypeError):
+                pass
+        if kind == 'type' and '__dtype__' in n.dict:
+            try:
+                given[id(n)] = np.dtype(_DTYPE_MX_TO_NP[int(n.dict['__dtype__'])])
+            except (KeyError, ValueError, TypeError):
+                pass
+    if args and kwargs:
+        raise ValueError('Can only specify known argument %ss either by positional or kwargs '
+                         'way.' % kind)
+    conv = _to_shape if kind == 'shape' else _to_dtype
+    for n, v in zip(arg_vars, args):
+        if v is not None:
+            given[id(n)] = conv(v)
+    if kwargs:
+        by_name = {n.name: n for n in variables}
+        for k, v in kwargs.items():
+            if k not in by_name:
+                cands = '\n'.join('\t[%d]%s' % (i, n.name) for i, n in enumerate(arg_vars))
+                raise MXNetError('InferShapeKeyword argument name %s not found.\nCandidate '
+                                 'arguments:\n%s' % (k, cands) if kind == 'shape' else
+                                 'InferTypeKeyword argument name %s not found.\nCandidate '
+                                 'arguments:\n%s' % (k, cands))
+            if v is not None:
+                given[id(by_name[k])] = conv(v)
+    return given
+
+
+def _to_shape(v):
+    if isinstance(v, (int, np.integer)):
+        return (int(v),)
+    try:
+        return tuple(int(d) for d in v)
+    except TypeError:
+        raise ValueError('shape must be a tuple of ints, got %r' % (v,)) from None
+
+
+def _to_dtype(v):
+    try:
+        return np.dtype(v)
+    except TypeError:
+        raise MXNetError('invalid dtype %r' % (v,)) from None
+
+
+def _collect(sym, order, vals, partial, known, empty):
+    aux = _aux_ids(order)
+    variables = [n for n in order if n.op is None]
+    arg = [vals.get((id(n), 0)) for n in variables if id(n) not in aux]
+    auxv = [vals.get((id(n), 0)) for n in variables if id(n) in aux]
+    out = [vals.get((id(n), i)) for n, i in sym._heads]
+    if not partial:
+        if not all(known(v) for v in arg + auxv + out):
+            return (None, None, None)
+    fix = (lambda v: empty if v is None else v)
+    return ([fix(v) for v in arg], [fix(v) for v in out], [fix(v) for v in auxv])
+
+
+def _meta_run(node, shapes, dtypes):
+    """Run node's forward on meta tensors (real zeros when meta is unsupported)."""
+    op = node.op
+    for device in ('meta', 'cpu'):
+        tensors = []
+        for s, d in zip(shapes, dtypes):
+            dt = torch.float32 if d is None else _torch_dtype(d)
+            if device == 'cpu':
+                if int(np.prod(s, dtype=np.int64)) > (1 << 22):
+                    return None
+                tensors.append(torch.zeros(s, dtype=dt))
+            else:
+                tensors.append(torch.empty(s, dtype=dt, device='meta'))
+        try:
+            with torch.no_grad():
+                res = op.fn(node.attrs, *tensors)
+        except MXNetError as e:
+            err = e
+            continue
+        except Exception as e:  # noqa: BLE001 (torch raises many types on meta tensors)
+            err = e
+            continue
+        if isinstance(res, torch.Tensor):
+            res = (res,)
+        return [(tuple(r.shape), np.dtype(str(r.dtype).replace('torch.', ''))
+                 if r.dtype != torch.bool else np.dtype(np.bool_)) for r in res]
+    return err
+
+
+def _torch_dtype(d):
+    return getattr(torch, np.dtype(d).name)
+
+
+def _shape_error(node, msg):
+    return MXNetError('Error in operator %s: %s' % (node.name, msg))
+
+
+def _infer_shapes(order, given, dtypes, quiet=False):
+    """{(id(node), out_index): shape} for every entry that can be inferred."""
+    shp = {}
+    for n in order:
+        if n.op is None and id(n) in given:
+            shp[(id(n), 0)] = given[id(n)]
+    for _ in range(20):
+        changed = False
+        for n in order:
+            if n.op is None:
+                continue
+            keys = [(id(c), i) for c, i in n.inputs]
+            ins = [shp.get(k) for k in keys]
+            op = n.op
+            if op.name in _SAME_SHAPE and ins:
+                ref = next((s for s in ins if s is not None), None)
+                if ref is not None:
+                    for j, s in enumerate(ins):
+                        if s is None:
+                            shp[keys[j]] = ref
+                            ins[j] = ref
+                            changed = True
+                        elif s != ref and not quiet:
+                            raise _shape_error(n, 'Incompatible attr in node %s at %d-th input: '
+                                               'expected %s, got %s'
+                                               % (n.name, j, _fmt_shape(ref), _fmt_shape(s)))
+            elif op.infer_shape is not None and ins and ins[0] is not None and \
+                    any(s is None or not _shape_known(s) for s in ins[1:]):
+                # partial shapes (0 = unknown dim, e.g. Gluon's deferred (4, 0, 3, 3)) are
+                # filled from the hook's answer where the known dims agree
+                hint = [ins[0]] + [s if _shape_known(s) else None for s in ins[1:]]
+                filled = op.infer_shape(n.attrs, hint)
+                for j, s in enumerate(filled[:len(ins)]):
+                    if j == 0 or s is None or hint[j] is not None:
+                        continue
+                    s = tuple(s)
+                    old = ins[j]
+                    if old is not None and (len(old) != len(s) or any(
+                            a != b for a, b in zip(old, s) if a > 0)):
+                        if quiet:
+                            continue
+                        raise _shape_error(n, 'Shape inconsistent, Provided = %s, inferred '
+                                           'shape=(%s)' % (_fmt_shape(old), ','.join(map(str, s))))
+                    if old != s:
+                        shp[keys[j]] = ins[j] = s
+                        changed = True
+            if any(s is None for s in ins) or (id(n), 0) in shp:
+                continue
+            if op.infer_shape is not None and ins and not quiet:
+                ref = op.infer_shape(n.attrs, [ins[0]] + [None] * (len(ins) - 1))
+                for j in range(1, len(ins)):
+                    if j < len(ref) and ref[j] is not None and tuple(ref[j]) != ins[j] and \
+                            _shape_known(ins[j]) and _shape_known(ins[0]):
+                        raise _shape_error(n, 'Shape inconsistent, Provided = %s, inferred '
+                                           'shape=(%s)' % (_fmt_shape(ins[j]),
+                                                           ','.join(map(str, ref[j]))))
+            if (op.name in _LIKE_DATA or op.name in _SAME_SHAPE) and n.num_outputs() == 1:
+                # output shape = data shape; skips the meta run (the first meta call of
+                # some torch ops imports torch._dynamo, about a second)
+                shp[(id(n), 0)] = ins[0]
+                changed = True
+                continue
+            res = _meta_run(n, ins, [dtypes.get(k) for k in keys])
+            if isinstance(res, Exception):
+                if quiet or not all(_shape_known(s) for s in ins):
+                    continue
+                if isinstance(res, MXNetError):
+                    raise _shape_error(n, str(res))
+                raise _shape_error(n, '%s (input shapes: %s)' % (
+                    str(res).strip().split('\n')[0], ', '.join(_fmt_shape(s) for s in ins)))
+            if res is None:
+                continue
+            for i, (s, _) in enumerate(res):
+                shp[(id(n), i)] = s
+            changed = True
+        if not changed:
+            break
+    return shp
+
+
+_BN_OPS = frozenset(['BatchNorm', 'BatchNorm_v1', '_contrib_SyncBatchNorm'])
+_FIXED_OUT_DTYPE = {'shape_array': np.dtype(np.int64), 'size_array': np.dtype(np.int64)}
+
+
+def _expected_dtypes(node, ref):
+    """The dtype each input of node must have given the data dtype ref (None: any)."""
+    op = node.op
+    names = node.input_names()
+    if op.name == 'Embedding' or op.name == '_contrib_SparseEmbedding':
+        return [None] + [np.dtype(node.attrs.dtype)] * (len(names) - 1)
+    if op.name in _BN_OPS:
+        p = np.dtype(np.float32) if ref == np.float16 else ref
+        return [ref] + [p] * (len(names) - 1)
+    if op.infer_shape is not None or op.name in _SAME_SHAPE:
+        return [ref] * len(names)
+    return [None] * len(names)
+
+
+def _infer_types(order, given, shapes):
+    typ = {}
+    for n in order:
+        if n.op is None and id(n) in given:
+            typ[(id(n), 0)] = given[id(n)]
+    for _ in range(20):
+        changed = False
+        for n in order:
+            if n.op is None:
+                continue
+            keys = [(id(c), i) for c, i in n.inputs]
+            ins = [typ.get(k) for k in keys]
+            op = n.op
+            ref = ins[0] if ins and ins[0] is not None else \
+                next((t for t in ins if t is not None), None)
+            if ref is not None:
+                expect = _expected_dtypes(n, ref)
+                for j, t in enumerate(ins):
+                    e = expect[j]
+                    if t is None:
+                        typ[keys[j]] = ins[j] = e if e is not None else ref
+                        changed = True
+                    elif e is not None and t != e and \
+                            (op.infer_shape is not None or op.name in _SAME_SHAPE):
+                        raise MXNetError('Error in operator %s: Incompatible attr in node %s at '
+                                         '%d-th input: expected %s, got %s'
+                                         % (n.name, n.name, j, e.name, t.name))
+            if any(t is None for t in ins) or (id(n), 0) in typ:
+                continue
+            in_shapes = [shapes.get(k) for k in keys]
+            res = None
+            if all(s is not None for s in in_shapes):
+                res = _meta_run(n, in_shapes, ins)
+                if isinstance(res, Exception):
+                    res = None
+            if res is not None:
+                outs = [t for _, t in res]
+            elif op.name in _FIXED_OUT_DTYPE:
+                outs = [_FIXED_OUT_DTYPE[op.name]]
+            else:
+                dt = getattr(n.attrs, 'dtype', None)
+                if isinstance(dt, str) and dt not in ('None', ''):
+                    try:
+                        dt = np.dtype(dt)
+                    except TypeError:
+                        dt = None
+                elif dt is not None and not isinstance(dt, np.dtype):
+                    try:
+                        dt = np.dtype(dt)
+                    except TypeError:
+                        dt = None
+                if dt is None and ref is not None:
+                    dt = ref
+                if dt is None:
+                    continue
+                outs = [dt] * n.num_outputs()
+            for i, t in enumerate(outs):
+                typ[(id(n), i)] = t
+            changed = True
+        if not changed:
+            break
+    return typ
+
+
+# -- constructors ---------------------------------------------------------------------------
+def Variable(name, attr=None, shape=None, lr_mult=None, wd_mult=None, dtype=None, init=None,
+             stype=None, **kwargs):
+    """Create a symbolic variable (a graph input) called ``name``.
+
+    Parameters
+    ----------
+    name : str
+        The variable's name.
+    attr : dict of str to str, optional
+        Extra attributes (merged over the current ``mx.AttrScope``).
+    shape : tuple, optional
+        The shape, used by shape inference (stored as ``__shape__``).
+    lr_mult, wd_mult : float, optional
+        Learning-rate and weight-decay multipliers (``__lr_mult__``, ``__wd_mult__``).
+    dtype : str or numpy dtype, optional
+        The dtype, used by type inference (``__dtype__``, MXNet's type flag).
+    init : Initializer or str, optional
+        Initializer for the variable (``__init__``, the initializer's JSON).
+    stype : str, optional
+        Storage type: 'default', 'row_sparse' or 'csr' (``__storage_type__``).
+    **kwargs
+        More attributes, each named ``__name__``.
+    """
+    if not isinstance(name, str):
+        raise TypeError('Expect a string for variable `name`')
+    attr = dict(_attribute.current().get(attr))
+    if shape is not None:
+        attr['__shape__'] = str(shape)
+    if lr_mult is not None:
+        attr['__lr_mult__'] = str(lr_mult)
+    if wd_mult is not None:
+        attr['__wd_mult__'] = str(wd_mult)
+    if dtype is not None:
+        try:
+            attr['__dtype__'] = str(_DTYPE_NP_TO_MX[np.dtype(dtype)])
+        except (KeyError, TypeError):
+            raise MXNetError('Variable %s: unsupported dtype %r' % (name, dtype)) from None
+    if init is not None:
+        if not isinstance(init, str):
+            init = init.dumps()
+        attr['__init__'] = init
+    if stype is not None:
+        if stype not in _STYPE_ID:
+            raise MXNetError('Variable %s: unknown storage type %r' % (name, stype))
+        attr['__storage_type__'] = str(_STYPE_ID[stype])
+    for k, v in kwargs.items():
+        if k.startswith('__') and k.endswith('__'):
+            attr[k] = str(v)
+        else:
+            raise ValueError('Attribute name=%s is not supported. Additional attributes must '
+                             'start and end with double underscores, e.g, __yourattr__' % k)
+    for v in attr.values():
+        if not isinstance(v, str):
+            raise ValueError('Set Attr only accepts string values')
+    node = _Node(None, name, None, {_hidden_key(k): v for k, v in attr.items()}, [])
+    return Symbol([(node, 0)])
+
+
+var = Variable
+
+
+def Group(symbols):
+    """One symbol whose outputs are the outputs of ``symbols``, in order."""
+    if not symbols or any(not isinstance(s, Symbol) for s in symbols):
+        raise TypeError('Expected a list of symbols as input')
+    heads = []
+    for s in symbols:
+        heads.extend(s._heads)
+    return Symbol(heads)
+
+
+def load(fname):
+    """Load a symbol from an MXNet JSON file (``prefix-symbol.json``)."""
+    if not isinstance(fname, str):
+        raise TypeError('fname need to be string')
+    from .json_io import read_file
+    return load_json(read_file(fname))
+
+
+def load_json(json_str):
+    """Load a symbol from MXNet JSON text (any 1.x version)."""
+    if not isinstance(json_str, str):
+        raise TypeError('fname required to be string')
+    from .json_io import from_json
+    return Symbol(from_json(json_str))
