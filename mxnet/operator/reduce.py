@@ -102,24 +102,37 @@ class _ExtremeFn(torch.autograd.Function):
         return g * (x == out).to(g.dtype), None, None, None
 
 
-class _ProdFn(torch.autograd.Function):
-    """Product over dims; gradient ``out / x`` (NaN/inf at zeros, as MXNet)."""
+class _KeptDimsFn(torch.autograd.Function):
+    """A reduction over ``dims`` whose MXNet gradient is ``g * grad(x, out)`` with ``out`` kept
+    at the reduced dims; subclasses give ``reduce(x, dims)`` and ``grad(x, out)``."""
 
-    @staticmethod
-    def forward(ctx, x, dims, keepdim):
-        out = _prod_raw(x, dims, True)
+    @classmethod
+    def forward(cls, ctx, x, dims, keepdim):
+        out = cls.reduce(x, dims)
         ctx.save_for_backward(x, out)
         ctx.dims = dims
         ctx.keepdim = keepdim
         return out if keepdim else out.squeeze(dims)
 
-    @staticmethod
-    def backward(ctx, g):
+    @classmethod
+    def backward(cls, ctx, g):
         x, out = ctx.saved_tensors
         if not ctx.keepdim:
             for d in ctx.dims:
                 g = g.unsqueeze(d)
-        return g * out / x, None, None
+        return g * cls.grad(x, out), None, None
+
+
+class _ProdFn(_KeptDimsFn):
+    """Product over dims; gradient ``out / x`` (NaN/inf at zeros, as MXNet)."""
+
+    @staticmethod
+    def reduce(x, dims):
+        return _prod_raw(x, dims, True)
+
+    @staticmethod
+    def grad(x, out):
+        return out / x
 
 
 def _prod_raw(x, dims, keepdim):
@@ -303,24 +316,16 @@ def nanprod(a, data):
 # ---------------------------------------------------------------------------------------------
 # norm
 
-class _L2Fn(torch.autograd.Function):
+class _L2Fn(_KeptDimsFn):
     """L2 norm over dims with MXNet's gradient ``x / norm`` (NaN where the norm is 0)."""
 
     @staticmethod
-    def forward(ctx, x, dims, keepdim):
-        out = torch.linalg.vector_norm(x, 2, dims, True)
-        ctx.save_for_backward(x, out)
-        ctx.dims = dims
-        ctx.keepdim = keepdim
-        return out if keepdim else out.squeeze(dims)
+    def reduce(x, dims):
+        return torch.linalg.vector_norm(x, 2, dims, True)
 
     @staticmethod
-    def backward(ctx, g):
-        x, out = ctx.saved_tensors
-        if not ctx.keepdim:
-            for d in ctx.dims:
-                g = g.unsqueeze(d)
-        return g * x / out, None, None
+    def grad(x, out):
+        return x / out
 
 
 @register('norm', aliases=('_sparse_norm',),

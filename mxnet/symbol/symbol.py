@@ -143,6 +143,15 @@ def _shape_known(s):
     return s is not None and all(d > 0 for d in s)
 
 
+def _print_infer_args(what, args, kwargs):
+    """MXNet prints the arguments of a failed infer_shape/infer_type before raising."""
+    print('%s error. Arguments:' % what)
+    for i, arg in enumerate(args):
+        print('  #%d: %s' % (i, arg))
+    for k, v in kwargs.items():
+        print('  %s: %s' % (k, v))
+
+
 class Symbol:
     """A symbolic graph: one or more outputs of operator and variable nodes.
 
@@ -418,11 +427,7 @@ class Symbol:
         try:
             res = self._infer_shape_impl(False, *args, **kwargs)
         except MXNetError:
-            print('infer_shape error. Arguments:')
-            for i, arg in enumerate(args):
-                print('  #%d: %s' % (i, arg))
-            for k, v in kwargs.items():
-                print('  %s: %s' % (k, v))
+            _print_infer_args('infer_shape', args, kwargs)
             raise
         if res[1] is None:
             arg_shapes, _, _ = self._infer_shape_impl(True, *args, **kwargs)
@@ -452,11 +457,7 @@ class Symbol:
         try:
             res = self._infer_type_impl(False, *args, **kwargs)
         except MXNetError:
-            print('infer_type error. Arguments:')
-            for i, arg in enumerate(args):
-                print('  #%d: %s' % (i, arg))
-            for k, v in kwargs.items():
-                print('  %s: %s' % (k, v))
+            _print_infer_args('infer_type', args, kwargs)
             raise
         if res[1] is None:
             arg_types, _, _ = self._infer_type_impl(True, *args, **kwargs)
