@@ -815,8 +815,8 @@ def verify_generator(generator, buckets, probs, nsamples=1000000, nrepeat=5, suc
 # ----------------------------------------------------------------------------------------------
 # Symbol-based helpers
 def _needs_symbol(name):
-    raise MXNetError('%s needs the Symbol API (mx.sym), which is not yet implemented in remx'
-                     % name)
+    raise MXNetError('%s needs the Symbol executor (bind/simple_bind), which is not yet '
+                     'implemented in remx' % name)
 
 
 def check_consistency(sym, ctx_list, scale=1.0, grad_req='write', arg_params=None,

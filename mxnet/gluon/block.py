@@ -715,9 +715,8 @@ class HybridBlock(Block):
         raise NotImplementedError
 
     def export(self, path, epoch=0, remove_amp_cast=True):
-        from .. import symbol as _sym  # noqa: F401
-        raise MXNetError('HybridBlock.export needs the Symbol API, which is not implemented in '
-                         'remx yet')
+        raise MXNetError('HybridBlock.export needs hybridize to trace through mx.sym and the '
+                         'Symbol executor, which are not implemented in remx yet')
 
     def optimize_for(self, x, *args, backend=None, clear=False, static_alloc=False,
                      static_shape=False, inline_limit=2, forward_bulk_size=None,
@@ -726,14 +725,14 @@ class HybridBlock(Block):
 
 
 class SymbolBlock(HybridBlock):
-    """Construct a block from Symbol outputs and inputs (needs the Symbol API)."""
+    """Construct a block from Symbol outputs and inputs (needs the Symbol executor)."""
 
     def __init__(self, outputs, inputs, params=None):
-        raise MXNetError('SymbolBlock needs the Symbol API, which is not implemented in remx '
-                         'yet')
+        raise MXNetError('SymbolBlock needs the Symbol executor (bind), which is not '
+                         'implemented in remx yet')
 
     @staticmethod
     def imports(symbol_file, input_names, param_file=None, ctx=None, allow_missing=False,
                 ignore_extra=False):
-        raise MXNetError('SymbolBlock.imports needs the Symbol API, which is not implemented '
-                         'in remx yet')
+        raise MXNetError('SymbolBlock.imports needs the Symbol executor (bind), which is not '
+                         'implemented in remx yet')
