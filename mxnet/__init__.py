@@ -29,3 +29,4 @@ from . import attribute  # noqa: F401
 from .attribute import AttrScope  # noqa: F401
 from . import symbol  # noqa: F401
 from . import symbol as sym  # noqa: F401
+from . import executor  # noqa: F401

@@ -182,3 +182,64 @@ OUT['names'] = sorted(N_net.collect_params().keys())
 
 def test_gluon_two_layer_regression_grads(compare):
     compare(GLUON_TWO_LAYER, rtol=1e-6, atol=1e-6)
+
+
+# seed 003: the symbolic API, an executor bound by hand, and an MLP trained through it
+SEED_003_EXECUTOR = '''
+a = mx.sym.Variable("A")
+b = mx.sym.Variable("B")
+c = (a + b) / 10
+d = c + 1
+OUT['args'] = d.list_arguments()
+OUT['outs'] = d.list_outputs()
+OUT['shapes'] = [list(map(list, s)) for s in d.infer_shape(A=(10,), B=(10,))]
+input_arguments = {'A': mx.nd.ones((10, ), ctx=mx.cpu()), 'B': mx.nd.ones((10, ), ctx=mx.cpu())}
+grad_arguments = {'A': mx.nd.ones((10, ), ctx=mx.cpu()), 'B': mx.nd.ones((10, ), ctx=mx.cpu())}
+executor = d.bind(ctx=mx.cpu(), args=input_arguments, args_grad=grad_arguments, grad_req='write')
+executor.arg_dict['A'][:] = np.arange(10) / 10.
+executor.arg_dict['B'][:] = np.arange(10) / 5.
+executor.forward()
+OUT['out'] = executor.outputs[0]
+executor.backward([mx.nd.ones((10,), ctx=mx.cpu())])
+OUT['gA'], OUT['gB'] = executor.grad_arrays
+
+rng = np.random.RandomState(0)
+X = rng.rand(64, 20).astype(np.float32)
+Y = (X[:, :10].sum(1) > X[:, 10:].sum(1)).astype(np.float32)
+data = mx.sym.Variable("data")
+label = mx.sym.Variable("softmax_label")
+w1 = mx.sym.Variable("weight1")
+b1 = mx.sym.Variable("bias1")
+l1 = mx.sym.FullyConnected(data=data, num_hidden=16, name="layer1", weight=w1, bias=b1)
+a1 = mx.sym.Activation(data=l1, act_type="relu", name="act1")
+l2 = mx.sym.FullyConnected(data=a1, num_hidden=2, name="layer2")
+cost_classification = mx.sym.SoftmaxOutput(data=l2, label=label)
+batch_size = 16
+executor = cost_classification.simple_bind(ctx=mx.cpu(), grad_req='write', data=(batch_size, 20),
+                                           softmax_label=(batch_size,))
+executor_test = cost_classification.bind(ctx=mx.cpu(), grad_req='null', args=executor.arg_arrays)
+for r in executor.arg_arrays:
+    r[:] = rng.randn(*r.shape) * 0.1
+for epoch in range(5):
+    for x in range(0, 64, batch_size):
+        executor.arg_dict['data'][:] = X[x:x + batch_size]
+        executor.arg_dict['softmax_label'][:] = Y[x:x + batch_size]
+        executor.forward(is_train=True)
+        executor.backward()
+        for pname, W, G in zip(cost_classification.list_arguments(), executor.arg_arrays,
+                               executor.grad_arrays):
+            if pname in ['data', 'softmax_label']:
+                continue
+            W[:] = W - G * .05
+OUT['arg_names'] = cost_classification.list_arguments()
+for pname, W in zip(cost_classification.list_arguments(), executor.arg_arrays):
+    if pname not in ['data', 'softmax_label']:
+        OUT['w_' + pname] = W
+executor_test.arg_dict['data'][:] = X[:16]
+executor_test.forward()
+OUT['pred'] = executor_test.outputs[0]
+'''
+
+
+def test_seed_003_symbol_and_executor(compare):
+    compare(SEED_003_EXECUTOR, rtol=1e-4, atol=1e-5)

@@ -215,7 +215,7 @@ def test_error_messages(capsys):
     assert 'infer_shape error. Arguments:' in capsys.readouterr().out
     with pytest.warns(UserWarning, match='Cannot decide shape'):
         assert fc.infer_shape(fc_weight=(3, 4)) == (None, None, None)
-    with pytest.raises(MXNetError, match='not implemented in remx'):
+    with pytest.raises(ValueError, match='missing'):
         fc.bind(mx.cpu(), {})
 
 

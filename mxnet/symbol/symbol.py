@@ -617,11 +617,69 @@ class Symbol:
     def __itruediv__(self, other):
         raise NotImplementedForSymbol(self.__itruediv__, '/=', other)
 
-    def bind(self, *args, **kwargs):
-        raise MXNetError('Symbol.bind (the Executor) is not implemented in remx yet')
+    def bind(self, ctx, args, args_grad=None, grad_req='write', aux_states=None,
+             group2ctx=None, shared_exec=None):
+        """Bind the arguments (and gradient and auxiliary arrays) to get an Executor.
 
-    def simple_bind(self, *args, **kwargs):
-        raise MXNetError('Symbol.simple_bind (the Executor) is not implemented in remx yet')
+        Parameters
+        ----------
+        ctx : Context
+            The device to run on.
+        args : list of NDArray or dict of str to NDArray
+            Input arrays, in ``list_arguments()`` order or by name; the executor uses these
+            very arrays.
+        args_grad : list of NDArray or dict of str to NDArray, optional
+            Arrays receiving the gradients (missing entries / None: no gradient).
+        grad_req : {'write', 'add', 'null'}, list of str or dict of str to str
+            How gradients are stored: overwrite, accumulate or skip (dict: missing = 'null').
+        aux_states : list of NDArray or dict of str to NDArray, optional
+            Auxiliary-state arrays (BatchNorm moving statistics).
+        group2ctx : dict of str to Context, optional
+            Accepted for compatibility; every node runs on ``ctx``.
+        shared_exec : Executor, optional
+            Accepted for compatibility (memory is managed by torch).
+
+        Returns
+        -------
+        Executor
+        """
+        from ..executor import bind as _bind
+        return _bind(self, ctx, args, args_grad, grad_req, aux_states, group2ctx, shared_exec)
+
+    def simple_bind(self, ctx, grad_req='write', type_dict=None, stype_dict=None,
+                    group2ctx=None, shared_arg_names=None, shared_exec=None,
+                    shared_buffer=None, **kwargs):
+        """Bind with zero-filled argument, gradient and auxiliary arrays allocated from the
+        shapes given as keyword arguments (``data=(32, 784)``) and inferred from them.
+
+        Parameters
+        ----------
+        ctx : Context
+            The device to run on.
+        grad_req : {'write', 'add', 'null'}, list of str or dict of str to str
+            Gradient requirement per argument (dict: missing = 'null').
+        type_dict : dict of str to dtype, optional
+            Input dtypes (others inferred; float32 by default).
+        stype_dict : dict of str to str, optional
+            Storage types; only 'default' (dense) is supported in remx.
+        group2ctx : dict of str to Context, optional
+            Accepted for compatibility; every node runs on ``ctx``.
+        shared_arg_names : list of str, optional
+            Arguments whose arrays are taken from ``shared_exec`` when shapes and dtypes match.
+        shared_exec : Executor, optional
+            Executor to share arrays with (also its auxiliary states).
+        shared_buffer : dict of str to NDArray, optional
+            Arrays for the other arguments, reused when they fit and filled with new ones.
+        **kwargs : tuple of int
+            Input shapes by argument name.
+
+        Returns
+        -------
+        Executor
+        """
+        from ..executor import simple_bind as _simple_bind
+        return _simple_bind(self, ctx, grad_req, type_dict, stype_dict, group2ctx,
+                            shared_arg_names, shared_exec, shared_buffer, **kwargs)
 
     def gradient(self, wrt):
         raise MXNetError('Symbol.gradient is not implemented in remx')

@@ -1,0 +1,617 @@
+"""The Executor: a Symbol bound to arrays (``Symbol.bind`` / ``Symbol.simple_bind``).
+
+An executor owns, for every argument of its symbol, an input array (``arg_arrays``), an
+optional gradient array (``grad_arrays``) and for every auxiliary state an array
+(``aux_arrays``). These NDArray handles stay the same for the executor's life: write a batch
+with ``exe.arg_dict['data'][:] = batch``, call :meth:`Executor.forward`, read
+:attr:`Executor.outputs`, call :meth:`Executor.backward` and read the gradients from
+``grad_arrays`` / ``grad_dict``.
+
+The graph is turned once into straight-line Python source (one registry call per node, no
+per-node interpretation at run time), compiled, and run on the arrays' torch tensors; backward
+goes through torch.autograd from the graph recorded by a training forward.
+"""
+import numpy as np
+import torch
+
+from .base import MXNetError
+from . import _state
+
+__all__ = ['Executor']
+
+_GRAD_REQS = ('null', 'write', 'add')
+# operators whose gradient ignores the head gradient: backward() needs no out_grads for them
+_LOSS_OPS = frozenset(['SoftmaxOutput', 'SVMOutput', 'MakeLoss', 'make_loss', 'BlockGrad',
+                       'LinearRegressionOutput', 'LogisticRegressionOutput',
+                       'MAERegressionOutput', 'IdentityAttachKLSparseReg'])
+_STATE = _state.state
+
+
+def _compile(order, heads):
+    """Straight-line function ``run(V) -> tuple of head tensors`` for a topological order.
+
+    ``V`` holds the tensors of the graph's variables in order of appearance in ``order``.
+    """
+    env = {}
+    lines = ['def run(V):']
+    names = {}
+    nvar = 0
+    for k, n in enumerate(order):
+        if n.op is None:
+            names[id(n)] = 'v%d' % nvar
+            lines.append('    v%d = V[%d]' % (nvar, nvar))
+            nvar += 1
+            continue
+        env['C%d' % k] = n.op.compute
+        env['A%d' % k] = n.attrs
+        ins = []
+        for c, i in n.inputs:
+            nm = names[id(c)]
+            ins.append(nm if c.op is None or _single(c) else '%s[%d]' % (nm, i))
+        names[id(n)] = 'r%d' % k
+        lines.append('    r%d = C%d(A%d, [%s])' % (k, k, k, ', '.join(ins)))
+        if _single(n):
+            # an op with one visible output may still return a tuple (hidden outputs)
+            lines.append('    if r%d.__class__ is tuple: r%d = r%d[0]' % (k, k, k))
+    outs = []
+    for n, i in heads:
+        nm = names[id(n)]
+        outs.append(nm if n.op is None or _single(n) else '%s[%d]' % (nm, i))
+    lines.append('    return (%s,)' % ', '.join(outs))
+    exec(compile('\n'.join(lines), '<remx executor graph>', 'exec'), env)  # noqa: S102
+    return env['run']
+
+
+def _single(n):
+    return n.op is None or n.num_outputs() == 1
+
+
+class Executor:
+    """A symbol bound to input, gradient and auxiliary arrays; made by ``Symbol.bind`` and
+    ``Symbol.simple_bind``, not directly.
+
+    Attributes
+    ----------
+    arg_arrays : list of NDArray
+        The argument arrays, in ``symbol.list_arguments()`` order.
+    grad_arrays : list of NDArray (or None entries), or None
+        The gradient arrays, one per argument (None where no gradient is kept).
+    aux_arrays : list of NDArray
+        The auxiliary-state arrays, in ``symbol.list_auxiliary_states()`` order.
+    outputs : list of NDArray
+        The outputs of the last :meth:`forward`.
+    """
+
+    def __init__(self, symbol, ctx, grad_req, group2ctx, arg_arrays, grad_arrays, aux_arrays,
+                 reqs, out_shapes=None, out_types=None):
+        from .symbol.symbol import _aux_ids
+        self._symbol = symbol
+        self._ctx = ctx
+        self._grad_req = grad_req
+        self._group2ctx = group2ctx
+        self.arg_arrays = arg_arrays
+        self.grad_arrays = grad_arrays
+        self.aux_arrays = aux_arrays
+        self._reqs = reqs                      # per argument: 'null' / 'write' / 'add'
+        self._arg_dict = self._grad_dict = self._aux_dict = self._output_dict = None
+        self._monitor_callback = None
+        self._monitor_all = False
+        order = symbol._order()
+        self._order = order
+        aux = _aux_ids(order)
+        # where each graph variable's tensor comes from: ('arg', i) or ('aux', j)
+        src = []
+        ai = xi = 0
+        for n in order:
+            if n.op is None:
+                if id(n) in aux:
+                    src.append((1, xi))
+                    xi += 1
+                else:
+                    src.append((0, ai))
+                    ai += 1
+        self._src = src
+        self._run = _compile(order, symbol._heads)
+        self._loss_heads = [n.op is not None and n.op.name in _LOSS_OPS
+                            for n, _ in symbol._heads]
+        self._grad_idx = [i for i, r in enumerate(reqs) if r != 'null']
+        self._leaves = None
+        self._heads = None
+        if out_shapes is None:
+            self.outputs = []
+        else:
+            from .ndarray.ndarray import zeros
+            self.outputs = [zeros(s, ctx=ctx, dtype=t) for s, t in zip(out_shapes, out_types)]
+        self._out_bufs = [o._data for o in self.outputs]
+
+    # -- dictionaries -----------------------------------------------------------------------
+    @staticmethod
+    def _get_dict(names, arrays):
+        if len(set(names)) != len(names):
+            raise ValueError('Duplicate names detected, %s' % str(names))
+        return dict(zip(names, arrays))
+
+    @property
+    def arg_dict(self):
+        """{argument name: input NDArray}."""
+        if self._arg_dict is None:
+            self._arg_dict = self._get_dict(self._symbol.list_arguments(), self.arg_arrays)
+        return self._arg_dict
+
+    @property
+    def grad_dict(self):
+        """{argument name: gradient NDArray (or None)}."""
+        if self._grad_dict is None:
+            self._grad_dict = self._get_dict(self._symbol.list_arguments(),
+                                             self.grad_arrays or [])
+        return self._grad_dict
+
+    @property
+    def aux_dict(self):
+        """{auxiliary state name: NDArray}."""
+        if self._aux_dict is None:
+            self._aux_dict = self._get_dict(self._symbol.list_auxiliary_states(),
+                                            self.aux_arrays)
+        return self._aux_dict
+
+    @property
+    def output_dict(self):
+        """{output name: NDArray} for the outputs of the last forward."""
+        if self._output_dict is None:
+            self._output_dict = self._get_dict(self._symbol.list_outputs(), self.outputs)
+        return self._output_dict
+
+    # -- running ----------------------------------------------------------------------------
+    def forward(self, is_train=False, **kwargs):
+        """Compute the outputs; returns (and stores in :attr:`outputs`) a list of NDArrays.
+
+        Parameters
+        ----------
+        is_train : bool, default False
+            Training mode (Dropout drops, BatchNorm uses batch statistics); a following
+            :meth:`backward` needs a training forward.
+        **kwargs
+            New values (NDArray or numpy array, of the bound shape) copied into the named
+            argument arrays before running.
+        """
+        from .ndarray.ndarray import NDArray, _wrap
+        if kwargs:
+            arg_dict = self.arg_dict
+            for name, array in kwargs.items():
+                if not isinstance(array, (NDArray, np.ndarray)):
+                    raise ValueError('only accept keyword argument of NDArrays and numpy.ndarray')
+                if name not in arg_dict:
+                    raise TypeError('Unknown argument %s' % name)
+                if arg_dict[name].shape != array.shape:
+                    raise ValueError('Shape not match! Argument %s, need: %s, received: %s'
+                                     % (name, str(arg_dict[name].shape), str(array.shape)))
+            for name, array in kwargs.items():
+                arg_dict[name][:] = array
+        args = self.arg_arrays
+        auxs = self.aux_arrays
+        # MXNet lets backward follow a predict-mode forward too (the seed tutorial does it), so
+        # an executor with gradients records its graph on every forward
+        record = bool(self._grad_idx)
+        leaves = None
+        targs = []
+        for a in args:
+            t = a._data
+            targs.append(t.detach() if t.requires_grad else t)
+        if record:
+            leaves = []
+            for i in self._grad_idx:
+                t = targs[i].requires_grad_(True) if targs[i] is not args[i]._data else \
+                    targs[i].detach().requires_grad_(True)
+                targs[i] = t
+                leaves.append(t)
+        srcs = (targs, [a._data for a in auxs])
+        V = [srcs[k][j] for k, j in self._src]
+        prev_train, prev_rec = _STATE.training, _STATE.recording
+        _STATE.training = bool(is_train)
+        _STATE.recording = record
+        try:
+            with torch.enable_grad() if record else torch.no_grad():
+                if self._monitor_callback is None:
+                    outs = self._run(V)
+                else:
+                    outs = self._run_monitored(V)
+        finally:
+            _STATE.training, _STATE.recording = prev_train, prev_rec
+        self._leaves = leaves
+        self._heads = outs if record else None
+        ptrs = None
+        res = []
+        bufs = self._out_bufs
+        with torch.no_grad():
+            for k, t in enumerate(outs):
+                if t.requires_grad:
+                    t = t.detach()
+                if ptrs is None:
+                    ptrs = {v.untyped_storage().data_ptr() for v in V}
+                if t.untyped_storage().data_ptr() in ptrs:
+                    t = t.clone()       # outputs never alias the bound input arrays
+                # as in MXNet, every forward's outputs live in the same buffers: earlier output
+                # handles see the new values (repointing the buffer, no copy)
+                b = bufs[k] if k < len(bufs) else None
+                if b is not None and b.dtype == t.dtype and b.device == t.device:
+                    b.set_(t)
+                elif b is None:
+                    bufs.append(t)
+                    b = t
+                else:
+                    bufs[k] = b = t
+                res.append(_wrap(b))
+        self.outputs = res
+        self._output_dict = None
+        return res
+
+    def _run_monitored(self, V):
+        """Interpreted run that shows every node output (and input, with monitor_all) to the
+        monitor callback as ``callback(name, NDArray)``."""
+        from .ndarray.ndarray import _wrap
+        cb = self._monitor_callback
+        vals = {}
+        k = 0
+        for n in self._order:
+            if n.op is None:
+                vals[(id(n), 0)] = V[k]
+                k += 1
+                continue
+            ins = [vals[(id(c), i)] for c, i in n.inputs]
+            if self._monitor_all:
+                for nm, t in zip(n.input_names(), ins):
+                    cb('%s_%s' % (n.name, nm), _wrap(t.detach()))
+            r = n.op.compute(n.attrs, ins)
+            if isinstance(r, torch.Tensor):
+                r = (r,)
+            names = n.output_names()
+            for i, t in enumerate(r):
+                vals[(id(n), i)] = t
+                if i < len(names):
+                    cb(names[i], _wrap(t.detach()))
+        return tuple(vals[(id(n), i)] for n, i in self._symbol._heads)
+
+    def backward(self, out_grads=None, is_train=True):
+        """Back-propagate from the outputs of the last forward into the gradient
+        arrays ('write' overwrites, 'add' accumulates, 'null' skips).
+
+        Parameters
+        ----------
+        out_grads : NDArray, list of NDArray or dict of str to NDArray, optional
+            Gradients with respect to the outputs (ones when not given; loss operators such
+            as SoftmaxOutput ignore them).
+        is_train : bool, default True
+            Training mode of the backward computation.
+        """
+        from .ndarray.ndarray import NDArray
+        if out_grads is None:
+            out_grads = []
+        elif isinstance(out_grads, NDArray):
+            out_grads = [out_grads]
+        elif isinstance(out_grads, dict):
+            out_grads = [out_grads[k] for k in self._symbol.list_outputs()]
+        for g in out_grads:
+            if not isinstance(g, NDArray):
+                raise TypeError('inputs must be NDArray')
+        if not self._grad_idx:
+            return
+        if self._heads is None:
+            raise MXNetError('Executor.backward needs a preceding forward')
+        heads, hgrads = [], []
+        for k, h in enumerate(self._heads):
+            if not h.requires_grad:
+                continue
+            if k >= len(out_grads) and not self._loss_heads[k]:
+                raise MXNetError('Because the last operator is not Loss function, '
+                                 'head_gradient is required when calling backward. If you are '
+                                 'attempting to minimize the output as an objective, please '
+                                 'modify your network and pass it through the make_loss symbol.')
+        for k, h in enumerate(self._heads):
+            if not h.requires_grad:
+                continue
+            if k < len(out_grads):
+                g = out_grads[k]._data
+                if tuple(g.shape) != tuple(h.shape):
+                    raise MXNetError('Executor.backward: out_grads[%d] has shape %s, expected %s'
+                                     % (k, tuple(g.shape), tuple(h.shape)))
+                g = g.to(dtype=h.dtype, device=h.device)
+            else:
+                g = torch.ones_like(h)
+            heads.append(h)
+            hgrads.append(g)
+        leaves = self._leaves
+        if heads:
+            prev = _STATE.training
+            _STATE.training = bool(is_train)
+            try:
+                grads = torch.autograd.grad(heads, leaves, hgrads, retain_graph=True,
+                                            allow_unused=True)
+            except RuntimeError as e:
+                raise MXNetError('Executor.backward: %s' % str(e).strip().split('\n')[0]) \
+                    from None
+            finally:
+                _STATE.training = prev
+        else:
+            grads = [None] * len(leaves)
+        garrs = self.grad_arrays
+        reqs = self._reqs
+        with torch.no_grad():
+            for i, g in zip(self._grad_idx, grads):
+                dst = garrs[i]._data
+                if reqs[i] == 'add':
+                    if g is not None:
+                        dst.add_(g.to(dst.dtype))
+                elif g is None:
+                    dst.zero_()
+                else:
+                    dst.copy_(g)
+
+    # -- parameters -------------------------------------------------------------------------
+    def copy_params_from(self, arg_params, aux_params=None, allow_extra_params=False):
+        """Copy values from ``arg_params`` (and ``aux_params``), dicts of name to NDArray, into
+        the bound arrays (cast to their dtypes). A name the executor does not have raises
+        ValueError unless ``allow_extra_params``."""
+        arg_dict = self.arg_dict
+        for name, array in arg_params.items():
+            if name in arg_dict:
+                dst = arg_dict[name]
+                array.astype(dst.dtype).copyto(dst)
+            elif not allow_extra_params:
+                raise ValueError('Find name "%s" that is not in the arguments' % name)
+        if aux_params is None:
+            return
+        aux_dict = self.aux_dict
+        for name, array in aux_params.items():
+            if name in aux_dict:
+                dst = aux_dict[name]
+                array.astype(dst.dtype).copyto(dst)
+            elif not allow_extra_params:
+                raise ValueError('Find name %s that is not in the auxiliary states' % name)
+
+    def reshape(self, partial_shaping=False, allow_up_sizing=False, **kwargs):
+        """A new executor for new input shapes, sharing memory with this one.
+
+        Arrays whose shape is unchanged are the same NDArrays; smaller ones are views of this
+        executor's memory; larger ones need ``allow_up_sizing=True``. An argument not named in
+        kwargs whose shape changes needs ``partial_shaping=True``.
+
+        Parameters
+        ----------
+        partial_shaping : bool
+            Allow the shapes of unnamed arguments to change.
+        allow_up_sizing : bool
+            Allow allocating arrays larger than the current ones.
+        **kwargs : tuple of int
+            New shapes by argument name.
+        """
+        from .ndarray.ndarray import zeros, _wrap
+        sym = self._symbol
+        shapes = {k: v for k, v in kwargs.items() if isinstance(v, tuple)}
+        arg_shapes, out_shapes, aux_shapes = _infer_or_raise(sym, 'reshape', shapes)
+        names = sym.list_arguments()
+
+        def remap(old, new_shape, name, kind, specified):
+            if old is None:
+                return None
+            new_shape = tuple(new_shape)
+            if tuple(old.shape) == new_shape:
+                return _wrap(old._data)     # a new handle on the same memory, as in MXNet
+            if not specified and not partial_shaping:
+                raise MXNetError('Shape of unspecified %s: %s changed. This can cause the new '
+                                 'executor to not share parameters with the old one. Please '
+                                 'check for error in network. If this is intended, set '
+                                 'partial_shaping=True to suppress this warning.' % (kind, name))
+            n = int(np.prod(new_shape, dtype=np.int64))
+            t = old._data
+            if n <= t.numel() and t.is_contiguous():
+                return _wrap(t.view(-1)[:n].view(new_shape))
+            if not allow_up_sizing:
+                raise MXNetError('New shape of %s: %s is larger than original. First making a '
+                                 'big executor and then down sizing it is more efficient than '
+                                 'the reverse. If you really want to up size, set '
+                                 'allow_up_sizing=True to enable allocation of new arrays.'
+                                 % (kind, name))
+            return zeros(new_shape, ctx=self._ctx, dtype=old.dtype)
+
+        args = [remap(a, s, nm, 'arg', nm in shapes)
+                for a, s, nm in zip(self.arg_arrays, arg_shapes, names)]
+        grads = None
+        if self.grad_arrays is not None:
+            grads = [remap(g, s, nm, 'arg', nm in shapes)
+                     for g, s, nm in zip(self.grad_arrays, arg_shapes, names)]
+        aux = [remap(a, s, nm, 'aux', False)
+               for a, s, nm in zip(self.aux_arrays, aux_shapes, sym.list_auxiliary_states())]
+        _, out_types, _ = sym._infer_type_impl(False, **{nm: a.dtype for nm, a in zip(names, args)})
+        if out_types is None:
+            out_types = [np.float32] * len(out_shapes)
+        exe = Executor(sym, self._ctx, self._grad_req, self._group2ctx, args, grads, aux,
+                       self._reqs, out_shapes, out_types)
+        if self._monitor_callback is not None:
+            exe.set_monitor_callback(self._monitor_callback, self._monitor_all)
+        return exe
+
+    # -- inspection -------------------------------------------------------------------------
+    def set_monitor_callback(self, callback, monitor_all=False):
+        """Call ``callback(name, NDArray)`` with every operator output (and, with
+        ``monitor_all``, every operator input) during each forward."""
+        self._monitor_callback = callback
+        self._monitor_all = bool(monitor_all)
+
+    def debug_str(self):
+        """A text description of the bound graph."""
+        return self._symbol.debug_str() + 'Total 0 MB allocated\n'
+
+    def get_optimized_symbol(self):
+        """The symbol this executor runs (remx does not rewrite graphs)."""
+        return self._symbol.__copy__()
+
+
+def _infer_or_raise(sym, what, shapes, types=None):
+    """(arg_shapes, out_shapes, aux_shapes) for given shapes; MXNetError when undecidable."""
+    try:
+        arg_shapes, out_shapes, aux_shapes = sym._infer_shape_impl(False, **shapes)
+    except MXNetError as e:
+        raise MXNetError('%s error. Arguments:\n%s\n%s' % (
+            what, '\n'.join('%s: %s' % kv for kv in shapes.items()), e)) from None
+    if out_shapes is None:
+        arg_shapes, _, _ = sym._infer_shape_impl(True, **shapes)
+        unknown = ', '.join('%s: %s' % (n, s or None)
+                            for n, s in zip(sym.list_arguments(), arg_shapes)
+                            if not s or not all(d > 0 for d in s))
+        raise MXNetError('%s error. Arguments:\n%s\nInferShape pass cannot decide shapes for '
+                         'the following arguments (-1 means unknown dimensions). Please '
+                         'consider providing them as inputs:\n%s, ' % (
+                             what, '\n'.join('%s: %s' % kv for kv in shapes.items()), unknown))
+    return arg_shapes, out_shapes, aux_shapes
+
+
+def _norm_reqs(grad_req, names):
+    if isinstance(grad_req, str):
+        if grad_req not in _GRAD_REQS:
+            raise ValueError('grad_req must be in %s' % str({'null': 0, 'write': 1, 'add': 3}))
+        return [grad_req] * len(names)
+    if isinstance(grad_req, (list, tuple)):
+        if len(grad_req) != len(names):
+            raise MXNetError('grad_req has %d entries but the symbol has %d arguments'
+                             % (len(grad_req), len(names)))
+        reqs = list(grad_req)
+    elif isinstance(grad_req, dict):
+        reqs = [grad_req.get(n, 'null') for n in names]
+    else:
+        raise TypeError('grad_req must be a str, a list of str or a dict of str to str')
+    for r in reqs:
+        if r not in _GRAD_REQS:
+            raise MXNetError("grad_req=%s is not a valid input; only 'null', 'write', and 'add' "
+                             "are supported" % (r,))
+    return reqs
+
+
+def _check_ctx(ctx):
+    from .context import Context
+    if not isinstance(ctx, Context):
+        raise TypeError('Context type error')
+
+
+def _ndarray_inputs(key, args, names, allow_missing):
+    from .ndarray.ndarray import NDArray
+    if isinstance(args, list):
+        if len(args) != len(names):
+            raise ValueError('Length of %s does not match the number of arguments' % key)
+        for a in args:
+            if a is None and allow_missing:
+                continue
+            if not isinstance(a, NDArray):
+                raise TypeError('Only accept list of NDArrays or dict of str to NDArray')
+        return list(args)
+    if isinstance(args, dict):
+        out = []
+        for n in names:
+            if n in args:
+                if not isinstance(args[n], NDArray):
+                    raise TypeError('Only accept list of NDArrays or dict of str to NDArray')
+                out.append(args[n])
+            elif allow_missing:
+                out.append(None)
+            else:
+                raise ValueError('key `%s` is missing in `%s`' % (n, key))
+        return out
+    raise TypeError('Only accept list of NDArrays or dict of str to NDArray')
+
+
+def bind(sym, ctx, args, args_grad=None, grad_req='write', aux_states=None, group2ctx=None,
+         shared_exec=None):
+    """Implementation of ``Symbol.bind`` (see there)."""
+    _check_ctx(ctx)
+    names = sym.list_arguments()
+    aux_names = sym.list_auxiliary_states()
+    args = _ndarray_inputs('args', args, names, False)
+    if args_grad is not None:
+        args_grad = _ndarray_inputs('args_grad', args_grad, names, True)
+    aux_states = _ndarray_inputs('aux_states', [] if aux_states is None else aux_states,
+                                 aux_names, False)
+    reqs = _norm_reqs(grad_req, names)
+    reqs = [r if args_grad is not None and args_grad[i] is not None else 'null'
+            for i, r in enumerate(reqs)]
+    shapes = dict(zip(names, (tuple(a.shape) for a in args)))
+    arg_shapes, out_shapes, aux_shapes = _infer_or_raise(sym, 'bind', shapes)
+    for kind, nms, arrs, want in (('args_grad', names, args_grad or [], arg_shapes),
+                                  ('aux_states', aux_names, aux_states, aux_shapes)):
+        for n, a, s in zip(nms, arrs, want):
+            if a is not None and tuple(a.shape) != tuple(s):
+                raise MXNetError('bind: %s %s has shape %s, but the graph needs %s'
+                                 % (kind, n, tuple(a.shape), tuple(s)))
+    try:
+        _, out_types, _ = sym._infer_type_impl(False, **{n: a.dtype for n, a in zip(names, args)})
+    except MXNetError:
+        out_types = None
+    if out_types is None:
+        out_types = [np.float32] * len(out_shapes)
+    return Executor(sym, ctx, grad_req, group2ctx, args, args_grad, aux_states, reqs,
+                    out_shapes, out_types)
+
+
+def simple_bind(sym, ctx, grad_req='write', type_dict=None, stype_dict=None, group2ctx=None,
+                shared_arg_names=None, shared_exec=None, shared_buffer=None, **kwargs):
+    """Implementation of ``Symbol.simple_bind`` (see there)."""
+    from .ndarray.ndarray import zeros
+    _check_ctx(ctx)
+    if stype_dict:
+        for n, st in stype_dict.items():
+            if st not in ('default', None):
+                raise MXNetError('simple_bind: storage type %r for %s is not implemented in '
+                                 'remx (dense arrays only)' % (st, n))
+    names = sym.list_arguments()
+    aux_names = sym.list_auxiliary_states()
+    try:
+        reqs = _norm_reqs(grad_req, names)
+        arg_shapes, out_shapes, aux_shapes = _infer_or_raise(sym, 'simple_bind', kwargs)
+    except (MXNetError, ValueError) as e:
+        # MXNet's simple_bind reports its failures as RuntimeError
+        raise RuntimeError(str(e)) from None
+    if type_dict is None:
+        # arguments without a __dtype__ attribute default to float32, as in MXNet
+        attrs = sym.attr_dict()
+        type_dict = {n: np.float32 for n in names if '__dtype__' not in attrs.get(n, {})}
+    tdict = {k: v for k, v in type_dict.items() if k in names or k in aux_names}
+    try:
+        arg_types, out_types, aux_types = sym._infer_type_impl(False, **tdict)
+    except MXNetError as e:
+        raise MXNetError('simple_bind error: %s' % e) from None
+    if arg_types is None:
+        arg_types, out_types, aux_types = sym._infer_type_impl(True, **tdict)
+        arg_types = [np.float32 if t is None else t for t in arg_types]
+        out_types = [np.float32 if t is None else t for t in out_types]
+        aux_types = [np.float32 if t is None else t for t in aux_types]
+    shared_names = set(shared_arg_names or ())
+    s_args = shared_exec.arg_dict if shared_exec is not None else {}
+    s_grads = shared_exec.grad_dict if shared_exec is not None else {}
+    s_aux = shared_exec.aux_dict if shared_exec is not None else {}
+
+    def fits(a, s, t):
+        return a is not None and tuple(a.shape) == tuple(s) and np.dtype(a.dtype) == np.dtype(t)
+
+    args, grads, aux = [], [], []
+    for n, s, t, r in zip(names, arg_shapes, arg_types, reqs):
+        a = None
+        if n in shared_names and fits(s_args.get(n), s, t):
+            a = s_args[n]
+        elif shared_buffer is not None and n not in shared_names:
+            b = shared_buffer.get(n)
+            a = b if fits(b, s, t) else None
+        if a is None:
+            a = zeros(s, ctx=ctx, dtype=t)
+            if shared_buffer is not None and n not in shared_names:
+                shared_buffer[n] = a
+        args.append(a)
+        g = None
+        if r != 'null':
+            if n in shared_names and fits(s_grads.get(n), s, t):
+                g = s_grads[n]
+            else:
+                g = zeros(s, ctx=ctx, dtype=t)
+        grads.append(g)
+    for n, s, t in zip(aux_names, aux_shapes, aux_types):
+        a = s_aux.get(n)
+        aux.append(a if fits(a, s, t) else zeros(s, ctx=ctx, dtype=t))
+    return Executor(sym, ctx, grad_req, group2ctx, args, grads, aux, reqs, out_shapes,
+                    out_types)
