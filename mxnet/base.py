@@ -1,4 +1,7 @@
 """Errors, dtype tables and small helpers shared by every layer."""
+import os
+import platform
+
 import numpy as np
 import torch
 
@@ -137,3 +140,15 @@ def classproperty(func):
         def __get__(self, obj, owner):
             return func(owner)
     return _CP()
+
+
+def data_dir_default():
+    """MXNet's default data directory: ``~/.mxnet`` (``%APPDATA%/mxnet`` on Windows)."""
+    if platform.system() == 'Windows':
+        return os.path.join(os.environ.get('APPDATA', '~'), 'mxnet')
+    return os.path.join(os.path.expanduser('~'), '.mxnet')
+
+
+def data_dir():
+    """MXNet's data directory (datasets, model files): ``$MXNET_HOME``, else the default."""
+    return os.getenv('MXNET_HOME', data_dir_default())

@@ -16,6 +16,7 @@ import torch
 
 from .base import MXNetError
 from . import _state
+from .ndarray import _GRAD_REQ_MAP
 
 __all__ = ['Executor']
 
@@ -468,7 +469,7 @@ def _infer_or_raise(sym, what, shapes, types=None):
 def _norm_reqs(grad_req, names):
     if isinstance(grad_req, str):
         if grad_req not in _GRAD_REQS:
-            raise ValueError('grad_req must be in %s' % str({'null': 0, 'write': 1, 'add': 3}))
+            raise ValueError('grad_req must be in %s' % str(_GRAD_REQ_MAP))
         return [grad_req] * len(names)
     if isinstance(grad_req, (list, tuple)):
         if len(grad_req) != len(names):

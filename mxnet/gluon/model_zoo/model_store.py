@@ -6,9 +6,8 @@ network access the file must be placed there by hand; it is used when its SHA-1 
 published checksum.
 """
 import os
-import platform
 
-from ...base import MXNetError
+from ...base import MXNetError, data_dir  # noqa: F401  (data_dir re-exported as before)
 from ..utils import check_sha1
 
 __all__ = ['get_model_file', 'purge']
@@ -57,16 +56,6 @@ _model_sha1 = {
 
 apache_repo_url = 'https://apache-mxnet.s3-accelerate.dualstack.amazonaws.com/'
 _url_format = '{repo_url}gluon/models/{file_name}.zip'
-
-
-def data_dir():
-    """MXNet's data directory: ``$MXNET_HOME``, else ``~/.mxnet`` (``%APPDATA%/mxnet`` on
-    Windows)."""
-    if platform.system() == 'Windows':
-        default = os.path.join(os.environ.get('APPDATA', '~'), 'mxnet')
-    else:
-        default = os.path.join(os.path.expanduser('~'), '.mxnet')
-    return os.getenv('MXNET_HOME', default)
 
 
 def short_hash(name):

@@ -12,16 +12,12 @@ import warnings
 
 import numpy as np
 
-from ....base import MXNetError
+from ....base import MXNetError, data_dir
 from .... import ndarray as nd
 from .. import dataset
 
 __all__ = ['MNIST', 'FashionMNIST', 'CIFAR10', 'CIFAR100',
            'ImageRecordDataset', 'ImageFolderDataset']
-
-
-def _data_dir():
-    return os.getenv('MXNET_HOME', os.path.join(os.path.expanduser('~'), '.mxnet'))
 
 
 def _need(root, name, what):
@@ -84,7 +80,7 @@ class MNIST(_DownloadedDataset):
     _files = {True: ('train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz'),
               False: ('t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz')}
 
-    def __init__(self, root=os.path.join(_data_dir(), 'datasets', 'mnist'),
+    def __init__(self, root=os.path.join(data_dir(), 'datasets', 'mnist'),
                  train=True, transform=None):
         self._train = train
         self._namespace = 'mnist'
@@ -126,7 +122,7 @@ class FashionMNIST(MNIST):
         Called as ``transform(data, label)`` on each sample.
     """
 
-    def __init__(self, root=os.path.join(_data_dir(), 'datasets', 'fashion-mnist'),
+    def __init__(self, root=os.path.join(data_dir(), 'datasets', 'fashion-mnist'),
                  train=True, transform=None):
         self._train = train
         self._namespace = 'fashion-mnist'
@@ -155,7 +151,7 @@ class CIFAR10(_DownloadedDataset):
     _archive = 'cifar-10-binary.tar.gz'
     _nlabel = 1
 
-    def __init__(self, root=os.path.join(_data_dir(), 'datasets', 'cifar10'),
+    def __init__(self, root=os.path.join(data_dir(), 'datasets', 'cifar10'),
                  train=True, transform=None):
         self._train = train
         self._namespace = 'cifar10'
@@ -214,7 +210,7 @@ class CIFAR100(CIFAR10):
     _archive = 'cifar-100-binary.tar.gz'
     _nlabel = 2
 
-    def __init__(self, root=os.path.join(_data_dir(), 'datasets', 'cifar100'),
+    def __init__(self, root=os.path.join(data_dir(), 'datasets', 'cifar100'),
                  fine_label=False, train=True, transform=None):
         self._train = train
         self._fine_label = fine_label
