@@ -194,6 +194,12 @@ for f, k in [('big', 3), ('big', 8), ('big2', 1), ('big2', 5)]:
         it.next()
     it.reset()
     OUT['mid%%s%%d' %% (f, k)] = dump(it, 2, False)
+''' % files, ref_timeout=90, ref_attempts=3)
+
+
+def test_csviter_errors(compare, files):
+    compare('''
+d = %r
 errs = []
 for kw in [dict(data_csv=d + '/nope.csv', data_shape=(3,), batch_size=2),
            dict(data_csv=d + '/x.csv', data_shape=(4,), batch_size=2),
@@ -207,7 +213,7 @@ for kw in [dict(data_csv=d + '/nope.csv', data_shape=(3,), batch_size=2),
     except mx.base.MXNetError:
         errs.append('MXNetError')
 OUT['errs'] = errs
-''' % files)
+''' % files, ref_timeout=90, ref_attempts=3)
 
 
 def test_mnistiter(compare, files):
