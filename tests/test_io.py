@@ -238,7 +238,7 @@ for kw in [dict(image=d + '/nope'), dict(image=d + '/trunc', label=d + '/img.lab
     except mx.base.MXNetError:
         errs.append('MXNetError')
 OUT['errs'] = errs
-''' % files)
+''' % files, ref_timeout=90, ref_attempts=3)
 
 
 def test_libsvmiter_dense_values(compare, files):
@@ -262,7 +262,7 @@ try:
     OUT['err'] = 'ok'
 except mx.base.MXNetError:
     OUT['err'] = 'MXNetError'
-''' % files)
+''' % files, ref_timeout=90, ref_attempts=3)
 
 
 def test_imagerecorditer(compare, files):
@@ -321,7 +321,7 @@ for kw in [dict(data_shape=(3, 8, 8), label_width=2),
     except mx.base.MXNetError:
         errs.append('MXNetError')
 OUT['errs'] = errs
-''' % files)
+''' % files, ref_timeout=90, ref_attempts=3)
 
 
 def test_imagerecord_random_and_departures(files):
