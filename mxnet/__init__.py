@@ -30,3 +30,4 @@ from .attribute import AttrScope  # noqa: F401
 from . import symbol  # noqa: F401
 from . import symbol as sym  # noqa: F401
 from . import executor  # noqa: F401
+from . import model  # noqa: F401

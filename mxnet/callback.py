@@ -37,12 +37,7 @@ def save_checkpoint(prefix, epoch, symbol, arg_params, aux_params, remove_amp_ca
     remove_amp_cast : bool, default True
         Drop AMP cast nodes from the saved symbol.
     """
-    try:
-        from . import model
-        save = model.save_checkpoint
-    except (ImportError, AttributeError):
-        raise MXNetError('mx.model.save_checkpoint is not implemented in remx yet, so '
-                         'do_checkpoint cannot save "%s-%04d.params"' % (prefix, epoch)) from None
+    from .model import save_checkpoint as save  # mx.model imports this module
     return save(prefix, epoch, symbol, arg_params, aux_params, remove_amp_cast=remove_amp_cast)
 
 
