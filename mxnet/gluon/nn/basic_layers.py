@@ -5,6 +5,7 @@ import numpy as np
 
 from ...base import MXNetError
 from ..block import Block, HybridBlock
+from ...ndarray import NDArray
 from ..parameter import _indent
 from .activations import Activation
 
@@ -80,8 +81,12 @@ class HybridSequential(_SequentialMixin, HybridBlock):
         return x
 
     def forward(self, x, *args):
-        # containers hold no parameters of their own: run children directly
-        return self.hybrid_forward(None, x, *args)
+        # imperative calls run the children directly (a container holds no parameters);
+        # symbols and hybridized runs go through HybridBlock.forward, which traces under this
+        # block's name scope (MXNet names ops inside stages 'resnetv10_stage1__plus0')
+        if not self._active and isinstance(x, NDArray):
+            return self.hybrid_forward(None, x, *args)
+        return super().forward(x, *args)
 
 
 class Dense(HybridBlock):
