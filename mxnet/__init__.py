@@ -34,3 +34,5 @@ from . import model  # noqa: F401
 from . import visualization  # noqa: F401
 from . import visualization as viz  # noqa: F401
 from . import monitor  # noqa: F401
+from . import image  # noqa: F401
+from . import image as img  # noqa: F401

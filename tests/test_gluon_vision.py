@@ -266,8 +266,20 @@ def test_random_transforms_properties():
     ra = T.RandomApply(T.RandomBrightness(0.0), p=0.0)
     assert (ra(x).asnumpy() == xn).all()
     with pytest.raises(MXNetError):
-        T.Rotate(10)
-    with pytest.raises(MXNetError):
         T.RandomResizedCrop(4)(nd.stack(x, x))
-    with pytest.raises(MXNetError, match='not implemented'):
-        nd.image.resize(x, 4, interp=2)
+
+
+def test_image_resize_every_interpolation(compare):
+    """nd.image.resize and transforms.Resize with OpenCV's five methods, up and down, uint8 and
+    float32, single images and batches."""
+    compare('''
+rs = np.random.RandomState(3)
+u = nd.array(rs.randint(0, 256, (2, 33, 65, 3)), dtype='uint8')
+f = nd.array(rs.rand(21, 17, 3) * 255)
+for interp in range(5):
+    for size in [(100, 51), (20, 9), (65, 33), (130, 66), (7, 40)]:
+        OUT['u%d_%s' % (interp, size)] = nd.image.resize(u, size, interp=interp)
+    OUT['f%d' % interp] = nd.image.resize(f, (30, 11), interp=interp)
+    OUT['keep%d' % interp] = nd.image.resize(u[0], 24, keep_ratio=True, interp=interp)
+    OUT['T%d' % interp] = mx.gluon.data.vision.transforms.Resize((16, 12), interpolation=interp)(u[1])
+''', rtol=0, atol=1e-3)

@@ -199,8 +199,10 @@ def _resize_linear(img, oh, ow):
 
 def _resize_nearest(img, oh, ow):
     n, h, w, c = img.shape
-    ys = np.minimum(np.floor(np.arange(oh) * (h / oh)).astype(np.int64), h - 1)
-    xs = np.minimum(np.floor(np.arange(ow) * (w / ow)).astype(np.int64), w - 1)
+    # OpenCV maps dst -> src with the reciprocal of dst/src, not src/dst: floor differs where
+    # the product lands on an integer
+    ys = np.minimum(np.floor(np.arange(oh) * (1.0 / (oh / h))).astype(np.int64), h - 1)
+    xs = np.minimum(np.floor(np.arange(ow) * (1.0 / (ow / w))).astype(np.int64), w - 1)
     dev = img.device
     return img[:, torch.from_numpy(ys).to(dev)][:, :, torch.from_numpy(xs).to(dev)]
 
@@ -235,6 +237,243 @@ def _out_size(name, h, w, size, keep_ratio):
     raise OpError('%s: Input size dimension must be 1 or 2, but got %d' % (name, len(size)))
 
 
+# -- bicubic, pixel-area and Lanczos resize (OpenCV's) ----------------------------------------------------------------------------------------
+_CUBIC_A = np.float32(-0.75)
+
+
+def _cubic_coeffs(fx):
+    """OpenCV's interpolateCubic in float32 for an array of fractions."""
+    A = _CUBIC_A
+    x1 = (fx + np.float32(1)).astype(np.float32)
+    c0 = ((A * x1 - np.float32(5) * A) * x1 + np.float32(8) * A) * x1 - np.float32(4) * A
+    c1 = ((A + np.float32(2)) * fx - (A + np.float32(3))) * fx * fx + np.float32(1)
+    y = (np.float32(1) - fx).astype(np.float32)
+    c2 = ((A + np.float32(2)) * y - (A + np.float32(3))) * y * y + np.float32(1)
+    c3 = np.float32(1) - c0 - c1 - c2
+    return np.stack([c0, c1, c2, c3], -1).astype(np.float32)
+
+
+def _cubic_taps(dst, src):
+    scale = 1.0 / (dst / src)
+    f = ((np.arange(dst, dtype=np.float64) + 0.5) * scale - 0.5).astype(np.float32)
+    s = np.floor(f).astype(np.int64)
+    f = (f - s.astype(np.float32)).astype(np.float32)
+    idx = np.clip(s[:, None] + np.arange(-1, 3)[None, :], 0, src - 1)
+    return idx, _cubic_coeffs(f)
+
+
+def _resize_cubic(img, oh, ow):
+    """Bicubic resize of a (H, W, C) tensor as cv::resize(INTER_CUBIC) computes it."""
+    h, w, c = img.shape
+    yi, yc = _cubic_taps(oh, h)
+    xi, xc = _cubic_taps(ow, w)
+    dev = img.device
+    xi, yi = torch.from_numpy(xi).to(dev), torch.from_numpy(yi).to(dev)
+    if img.dtype == torch.uint8:
+        xa = torch.from_numpy(np.rint(xc * np.float32(2048)).astype(np.int64)).to(dev)   # (ow, 4)
+        ya = np.rint(yc * np.float32(2048)).astype(np.int64)                     # (oh, 4)
+        x = img.to(torch.int64)
+        rows = (x[:, xi] * xa.view(1, ow, 4, 1)).sum(2)          # (h, ow, c)
+        taps = rows[yi]                                         # (oh,4,ow,c)
+        # vectorised part of OpenCV's vertical pass: float32, ((s0 b0 + s1 b1) + s2 b2) + s3 b3
+        scale = np.float32(1.0 / (2048 * 2048))
+        b = torch.from_numpy((ya.astype(np.float32) * scale).astype(np.float32)).to(dev)
+        tf = taps.to(torch.float32)
+        acc = tf[:, 0] * b[:, 0].view(oh, 1, 1)
+        for k in (1, 2, 3):
+            acc = acc + tf[:, k] * b[:, k].view(oh, 1, 1)
+        vec = torch.round(acc).clamp(-32768, 32767).clamp(0, 255).to(torch.int64)
+        # the scalar tail: fixed point with rounding
+        isum = (taps * torch.from_numpy(ya).to(dev).view(oh, 4, 1, 1)).sum(1)
+        sca = ((isum + (1 << 21)) >> 22).clamp(0, 255)
+        width = ow * c
+        nvec = (width // 8) * 8
+        flat_vec = vec.reshape(oh, width)
+        flat_sca = sca.reshape(oh, width)
+        out = torch.cat([flat_vec[:, :nvec], flat_sca[:, nvec:]], 1).reshape(oh, ow, c)
+        return out.to(torch.uint8)
+    dt = img.dtype if img.is_floating_point() else torch.float32
+    x = img.to(dt)
+    xa = torch.from_numpy(xc).to(dev, dt)
+    rows = x[:, xi]                                             # (h,ow,4,c)
+    r = rows[:, :, 0] * xa[:, 0].view(1, ow, 1)
+    for k in (1, 2, 3):
+        r = r + rows[:, :, k] * xa[:, k].view(1, ow, 1)
+    taps = r[yi]
+    ya = torch.from_numpy(yc).to(dev, dt)
+    acc = taps[:, 0] * ya[:, 0].view(oh, 1, 1)
+    for k in (1, 2, 3):
+        acc = acc + taps[:, k] * ya[:, k].view(oh, 1, 1)
+    if acc.dtype == img.dtype:
+        return acc
+    return torch.round(acc).clamp(torch.iinfo(img.dtype).min,
+                                  torch.iinfo(img.dtype).max).to(img.dtype)
+
+
+def _lanczos_coeffs(fx):
+    """OpenCV's interpolateLanczos4 (8 taps, normalised in float32) for an array of fractions."""
+    s45 = 0.70710678118654752440084436210485
+    cs = np.array([[1, 0], [-s45, -s45], [0, 1], [s45, -s45], [-1, 0], [s45, s45], [0, -1],
+                   [-s45, s45]])
+    out = np.zeros((len(fx), 8), dtype=np.float32)
+    for n, x in enumerate(fx):
+        if x < np.finfo(np.float32).eps:
+            out[n, 3] = 1
+            continue
+        xd = float(x)
+        y0 = -(xd + 3) * np.pi * 0.25
+        s0, c0 = np.sin(y0), np.cos(y0)
+        total = np.float32(0)
+        for i in range(8):
+            y = -(xd + 3 - i) * np.pi * 0.25
+            out[n, i] = np.float32((cs[i, 0] * s0 + cs[i, 1] * c0) / (y * y))
+            total = np.float32(total + out[n, i])
+        out[n] = out[n] * np.float32(np.float32(1) / total)
+    return out
+
+
+def _lanczos_taps(dst, src):
+    scale = 1.0 / (dst / src)
+    f = ((np.arange(dst, dtype=np.float64) + 0.5) * scale - 0.5).astype(np.float32)
+    s = np.floor(f).astype(np.int64)
+    f = (f - s.astype(np.float32)).astype(np.float32)
+    idx = np.clip(s[:, None] + np.arange(-3, 5)[None, :], 0, src - 1)
+    return idx, _lanczos_coeffs(f)
+
+
+def _separable(img, yi, yc, xi, xc, fixed_shift=None):
+    """Generic separable resampling: taps idx (dst, K) and float32 weights (dst, K) per axis.
+    uint8 images use OpenCV's 11-bit fixed point (integer sums, rounding shift by 22)."""
+    h, w, c = img.shape
+    oh, ow = yi.shape[0], xi.shape[0]
+    dev = img.device
+    xi_t, yi_t = torch.from_numpy(xi).to(dev), torch.from_numpy(yi).to(dev)
+    kx, ky = xi.shape[1], yi.shape[1]
+    if img.dtype == torch.uint8:
+        xa = torch.from_numpy(np.rint(xc * np.float32(2048)).astype(np.int64)).to(dev)
+        ya = torch.from_numpy(np.rint(yc * np.float32(2048)).astype(np.int64)).to(dev)
+        rows = (img.to(torch.int64)[:, xi_t] * xa.view(1, ow, kx, 1)).sum(2)
+        acc = (rows[yi_t] * ya.view(oh, ky, 1, 1)).sum(1)
+        return ((acc + (1 << 21)) >> 22).clamp(0, 255).to(torch.uint8)
+    dt = img.dtype if img.is_floating_point() else torch.float32
+    x = img.to(dt)
+    xa = torch.from_numpy(xc).to(dev, dt)
+    ya = torch.from_numpy(yc).to(dev, dt)
+    g = x[:, xi_t]
+    r = g[:, :, 0] * xa[:, 0].view(1, ow, 1)
+    for k in range(1, kx):
+        r = r + g[:, :, k] * xa[:, k].view(1, ow, 1)
+    t = r[yi_t]
+    acc = t[:, 0] * ya[:, 0].view(oh, 1, 1)
+    for k in range(1, ky):
+        acc = acc + t[:, k] * ya[:, k].view(oh, 1, 1)
+    if acc.dtype == img.dtype:
+        return acc
+    return torch.round(acc).clamp(torch.iinfo(img.dtype).min,
+                                  torch.iinfo(img.dtype).max).to(img.dtype)
+
+
+def _area_tab(ssize, dsize):
+    """OpenCV's computeResizeAreaTab for one axis: (dst, K) source indices and float32
+    weights, padded with weight 0 (adding 0 leaves OpenCV's float sums unchanged)."""
+    scale = 1.0 / (dsize / ssize)
+    rows = []
+    for dx in range(dsize):
+        fsx1 = dx * scale
+        fsx2 = fsx1 + scale
+        cell = min(scale, ssize - fsx1)
+        sx1, sx2 = int(np.ceil(fsx1)), int(np.floor(fsx2))
+        sx2 = min(sx2, ssize - 1)
+        sx1 = min(sx1, sx2)
+        taps = []
+        if sx1 - fsx1 > 1e-3:
+            taps.append((sx1 - 1, np.float32((sx1 - fsx1) / cell)))
+        for sx in range(sx1, sx2):
+            taps.append((sx, np.float32(1.0 / cell)))
+        if fsx2 - sx2 > 1e-3:
+            taps.append((sx2, np.float32(min(min(fsx2 - sx2, 1.0), cell) / cell)))
+        rows.append(taps)
+    k = max(len(r) for r in rows)
+    idx = np.zeros((dsize, k), dtype=np.int64)
+    wts = np.zeros((dsize, k), dtype=np.float32)
+    for i, r in enumerate(rows):
+        for j, (sx, a) in enumerate(r):
+            idx[i, j], wts[i, j] = sx, a
+    return idx, wts
+
+
+def _resize_area(img, oh, ow):
+    """cv::resize(INTER_AREA) for shrinking (both scales >= 1)."""
+    h, w, c = img.shape
+    sx, sy = 1.0 / (ow / w), 1.0 / (oh / h)
+    isx, isy = int(round(sx)), int(round(sy))
+    dev = img.device
+    if abs(sx - isx) < np.finfo(float).eps and abs(sy - isy) < np.finfo(float).eps:
+        if isx == 2 and isy == 2:
+            return resize_image(img.unsqueeze(0), oh, ow, 1)[0]   # exact 2x fast path
+        blocks = img[:oh * isy, :ow * isx].reshape(oh, isy, ow, isx, c)
+        if img.dtype == torch.uint8:
+            total = blocks.to(torch.int64).sum((1, 3)).to(torch.float32)
+            val = total * np.float32(np.float32(1) / np.float32(isx * isy))
+            return torch.round(val).clamp(0, 255).to(torch.uint8)
+        dt = img.dtype if img.is_floating_point() else torch.float32
+        total = blocks.to(dt).sum((1, 3))
+        return total * (1.0 / (isx * isy))
+    xi, xw = _area_tab(w, ow)
+    yi, yw = _area_tab(h, oh)
+    dt = torch.float64 if img.dtype == torch.float64 else torch.float32
+    x = img.to(dt)
+    xi_t, yi_t = torch.from_numpy(xi).to(dev), torch.from_numpy(yi).to(dev)
+    xa, ya = torch.from_numpy(xw).to(dev, dt), torch.from_numpy(yw).to(dev, dt)
+    g = x[:, xi_t]                                                     # (h, ow, K, c)
+    r = g[:, :, 0] * xa[:, 0].view(1, ow, 1)
+    for k in range(1, xi.shape[1]):
+        r = r + g[:, :, k] * xa[:, k].view(1, ow, 1)
+    t = r[yi_t]                                                        # (oh, K, ow, c)
+    acc = t[:, 0] * ya[:, 0].view(oh, 1, 1)
+    for k in range(1, yi.shape[1]):
+        acc = acc + t[:, k] * ya[:, k].view(oh, 1, 1)
+    if img.is_floating_point():
+        return acc.to(img.dtype)
+    info = torch.iinfo(img.dtype)
+    return torch.round(acc).clamp(info.min, info.max).to(img.dtype)
+
+
+def _area_linear_taps(dst, src, clamp):
+    """Bilinear taps in OpenCV's 'area mode' (INTER_AREA when enlarging)."""
+    scale = 1.0 / (dst / src)
+    inv = dst / src
+    d = np.arange(dst)
+    s = np.floor(d * scale).astype(np.int64)
+    f = ((d + 1) - (s + 1) * inv).astype(np.float32)
+    f = np.where(f <= 0, np.float32(0), f - np.floor(f)).astype(np.float32)
+    if clamp:
+        high = s >= src - 1
+        f[high] = 0
+        s[high] = src - 1
+    idx = np.stack([np.clip(s, 0, src - 1), np.clip(s + 1, 0, src - 1)], 1)
+    return idx, np.stack([np.float32(1) - f, f], 1).astype(np.float32)
+
+
+def _resize_area_up(img, oh, ow):
+    """cv::resize(INTER_AREA) when enlarging along an axis: bilinear with area-mode weights."""
+    h, w, c = img.shape
+    xi, xc = _area_linear_taps(ow, w, True)
+    yi, yc = _area_linear_taps(oh, h, False)
+    if img.dtype != torch.uint8:
+        return _separable(img, yi, yc, xi, xc)
+    dev = img.device
+    xi_t, yi_t = torch.from_numpy(xi).to(dev), torch.from_numpy(yi).to(dev)
+    xa = torch.from_numpy(np.rint(xc * np.float32(2048)).astype(np.int64)).to(dev)
+    yb = torch.from_numpy(np.rint(yc * np.float32(2048)).astype(np.int64)).to(dev)
+    rows = (img.to(torch.int64)[:, xi_t] * xa.view(1, ow, 2, 1)).sum(2)
+    r0 = rows[yi_t[:, 0]] >> 4
+    r1 = rows[yi_t[:, 1]] >> 4
+    out = (((r0 * yb[:, 0].view(oh, 1, 1)) >> 16) + ((r1 * yb[:, 1].view(oh, 1, 1)) >> 16)
+           + 2) >> 2
+    return out.clamp(0, 255).to(torch.uint8)
+
+
 def resize_image(img, oh, ow, interp=1):
     """Resize a (N, H, W, C) tensor to (N, oh, ow, C) as cv::resize does."""
     n, h, w, c = img.shape
@@ -248,16 +487,27 @@ def resize_image(img, oh, ow, interp=1):
         if h == 2 * oh and w == 2 * ow:
             return _resize_area_half(img)
         return _resize_linear(img, oh, ow)
-    raise OpError('_image_resize: interpolation method %d (%s) is not implemented in remx; '
-                  'use 0 (nearest) or 1 (bilinear)'
-                  % (interp, {2: 'bicubic', 3: 'area', 4: 'lanczos'}.get(interp, 'unknown')))
+    if interp == 2:
+        one = lambda im: _resize_cubic(im, oh, ow)  # noqa: E731
+    elif interp == 3:
+        one = ((lambda im: _resize_area(im, oh, ow)) if w >= ow and h >= oh
+               else (lambda im: _resize_area_up(im, oh, ow)))
+    elif interp == 4:
+        yi, yc = _lanczos_taps(oh, h)
+        xi, xc = _lanczos_taps(ow, w)
+        one = lambda im: _separable(im, yi, yc, xi, xc)  # noqa: E731
+    else:
+        raise OpError('_image_resize: unknown interpolation method %d; use 0 (nearest), '
+                      '1 (bilinear), 2 (bicubic), 3 (area) or 4 (lanczos)' % interp)
+    return torch.stack([one(im) for im in img])
 
 
 @register('_image_resize', size=Param(Shape, (), 'Size of new image. Could be (width, height) '
                                                  'or (size)'),
           keep_ratio=Param(Bool, False, 'Whether to resize the short edge or both edges to '
                                         '`size`, if size is give as an integer.'),
-          interp=Param(Int, 1, 'Interpolation method for resizing: 0 nearest, 1 bilinear.'),
+          interp=Param(Int, 1, 'Interpolation method for resizing: 0 nearest, 1 bilinear, '
+                                       '2 bicubic, 3 area, 4 lanczos.'),
           differentiable=False)
 def _image_resize(a, data):
     """Resize an image (H, W, C) or a batch (N, H, W, C) to ``size`` ((width, height), or one

@@ -137,34 +137,58 @@ class Normalize(HybridBlock):
 
 
 class Rotate(Block):
-    """Rotate an image by a fixed angle (MXNet's ``image.imrotate``): not implemented in remx.
+    """Rotate the input image by a fixed angle about its centre (``mx.image.imrotate``); the
+    output keeps the input's shape and uncovered pixels are 0.
 
     Parameters
     ----------
     rotation_degrees : float
         Rotation angle in degrees.
-    zoom_in : bool
+    zoom_in : bool, default False
         Zoom in so that no padding is present in the output.
-    zoom_out : bool
+    zoom_out : bool, default False
         Zoom out so that the whole input is present in the output.
+
+    Inputs:
+        - **data**: float32 tensor (C, H, W) or batch (N, C, H, W).
+
+    Outputs:
+        - **out**: rotated tensor of the same shape.
     """
 
     def __init__(self, rotation_degrees, zoom_in=False, zoom_out=False):
         super().__init__()
-        raise MXNetError('transforms.Rotate (image.imrotate) is not implemented in remx')
+        self._args = (rotation_degrees, zoom_in, zoom_out)
+
+    def forward(self, x):
+        from .... import image
+        if x.dtype != np.float32:
+            raise TypeError('This transformation only supports float32. '
+                            'Consider calling it after ToTensor')
+        return image.imrotate(x, *self._args)
 
 
 class RandomRotation(Block):
-    """Rotate an image by a random angle (MXNet's ``image.random_rotate``): not implemented in
-    remx.
+    """Rotate the input image by an angle drawn uniformly from ``angle_limits``
+    (``mx.image.random_rotate``; NumPy's global generator), with probability
+    ``rotate_with_proba``.
 
     Parameters
     ----------
     angle_limits : tuple of 2 floats
         Lower and upper rotation angle limits in degrees.
-    zoom_in : bool
-    zoom_out : bool
+    zoom_in : bool, default False
+        Zoom in so that no padding is present in the output.
+    zoom_out : bool, default False
+        Zoom out so that the whole input is present in the output.
     rotate_with_proba : float, default 1.0
+        Probability of rotating the input.
+
+    Inputs:
+        - **data**: float32 tensor (C, H, W) or batch (N, C, H, W).
+
+    Outputs:
+        - **out**: (possibly) rotated tensor of the same shape.
     """
 
     def __init__(self, angle_limits, zoom_in=False, zoom_out=False, rotate_with_proba=1.0):
@@ -174,8 +198,17 @@ class RandomRotation(Block):
             raise ValueError('`angle_limits` must be an ordered tuple')
         if rotate_with_proba < 0 or rotate_with_proba > 1:
             raise ValueError('Probability of rotating the image should be between 0 and 1')
-        raise MXNetError('transforms.RandomRotation (image.random_rotate) is not implemented '
-                         'in remx')
+        self._args = (angle_limits, zoom_in, zoom_out)
+        self._rotate_with_proba = rotate_with_proba
+
+    def forward(self, x):
+        from .... import image
+        if np.random.random() > self._rotate_with_proba:
+            return x
+        if x.dtype != np.float32:
+            raise TypeError('This transformation only supports float32. '
+                            'Consider calling it after ToTensor')
+        return image.random_rotate(x, *self._args)
 
 
 # -- crop / resize helpers (MXNet's mx.image.fixed_crop / center_crop / random_size_crop) -------
