@@ -30,6 +30,8 @@ from .attribute import AttrScope  # noqa: F401
 from . import symbol  # noqa: F401
 from . import symbol as sym  # noqa: F401
 from . import executor  # noqa: F401
+from . import kvstore  # noqa: F401
+from . import kvstore as kv  # noqa: F401
 from . import model  # noqa: F401
 from . import visualization  # noqa: F401
 from . import visualization as viz  # noqa: F401

@@ -6,7 +6,6 @@ A checkpoint is two files: ``prefix-symbol.json`` (the network, ``Symbol.save``)
 round.
 """
 import logging
-import os
 import time
 import warnings
 from collections import namedtuple  # noqa: F401  (MXNet's module namespace has it)
@@ -20,6 +19,7 @@ from .executor_manager import DataParallelExecutorManager, _check_arguments, _lo
 from .initializer import Uniform
 from .io import DataDesc
 from . import io
+from .kvstore import _create_kvstore
 from . import metric
 from . import ndarray as nd
 from . import optimizer as opt
@@ -95,32 +95,6 @@ def load_checkpoint(prefix, epoch):
     symbol = sym.load('%s-symbol.json' % prefix)
     arg_params, aux_params = load_params(prefix, epoch)
     return (symbol, arg_params, aux_params)
-
-
-def _create_kvstore(kvstore, num_device, arg_params):
-    """Choose the kvstore as MXNet did: none for one device on one machine; a string names a
-    kvstore type; updates run on the kvstore unless MXNET_UPDATE_ON_KVSTORE=0 or a 'local'
-    store holds a parameter of more than 16M elements. Returns ``(kv, update_on_kvstore)``."""
-    update_on_kvstore = bool(int(os.getenv('MXNET_UPDATE_ON_KVSTORE', '1')))
-    if kvstore is None or (isinstance(kvstore, str) and num_device == 1 and
-                           'dist' not in kvstore):
-        return (None, False)  # no kvstore for one device on one machine
-    from . import kvstore as kvs
-    if isinstance(kvstore, kvs.KVStoreBase):
-        kv = kvstore
-    elif isinstance(kvstore, str):
-        kv = kvs.create(kvstore)
-        if kvstore == 'local':
-            largest = max(int(np.prod(p.shape)) for p in arg_params.values())
-            if largest > 1024 * 1024 * 16:
-                update_on_kvstore = False
-    else:
-        raise TypeError('kvstore must be KVStore, str or None')
-    if kv is None:
-        update_on_kvstore = False
-    else:
-        update_on_kvstore &= kv.is_capable(kvs.KVStoreBase.OPTIMIZER)
-    return (kv, update_on_kvstore)
 
 
 def _initialize_kvstore(kvstore, param_arrays, arg_params, param_names, update_on_kvstore):

@@ -1,8 +1,9 @@
 """``gluon.Trainer``: applies an Optimizer to a set of Parameters.
 
-Parameters are ordered by name (as MXNet does) and indexed 0..n-1 for the optimizer. With
-several contexts, gradients are summed across the replicas before the update (the local
-equivalent of kvstore 'device'); every replica then applies the same update.
+Parameters are ordered by name (as MXNet does) and indexed 0..n-1 for the optimizer (and as
+kvstore keys). With several contexts (or a ``KVStore`` object passed in) the replicas'
+gradients are reduced through an ``mx.kv`` store; the update then runs either on the store
+(``update_on_kvstore``, the new weight is pulled into every replica) or on each replica.
 """
 import os
 
@@ -12,12 +13,33 @@ from .parameter import ParameterDict, Parameter, GluonAssertionError, GluonValue
 __all__ = ['Trainer']
 
 
+class _TrainerAttributeError(MXNetError, AttributeError):
+    """A Trainer setting MXNet 1.9.1 rejected with AttributeError."""
+
+
 class Trainer:
-    """Applies an Optimizer on a set of Parameters.
+    """Applies an Optimizer on a set of Parameters (use it with ``autograd``).
 
     ``trainer.step(batch_size)`` rescales gradients by 1/batch_size, sums them across
     contexts and updates every Parameter whose gradient backward has refreshed since the last
     step (a stale gradient raises unless ``ignore_stale_grad=True``).
+
+    Parameters
+    ----------
+    params : ParameterDict, dict or list of Parameter
+        The parameters to optimize (a dict is ordered by name).
+    optimizer : str or Optimizer
+        The optimizer, by name (with ``optimizer_params``) or as an instance.
+    optimizer_params : dict
+        Keyword arguments of the optimizer, e.g. ``{'learning_rate': 0.1}``.
+    kvstore : str, KVStore or None, default 'device'
+        How replicas are reduced (see ``mx.kv.create``). A name is only used with several
+        contexts; a ``KVStore`` object is always used.
+    compression_params : dict
+        Gradient compression for the store, e.g. ``{'type': '2bit', 'threshold': 0.5}``.
+    update_on_kvstore : bool, default None
+        Whether the update runs on the kvstore; None lets the Trainer choose (and then the
+        environment variable MXNET_UPDATE_ON_KVSTORE counts).
     """
 
     def __init__(self, params, optimizer, optimizer_params=None, kvstore='device',
@@ -44,7 +66,6 @@ class Trainer:
         self._kvstore_params = {'kvstore': kvstore, 'update_on_kvstore': update_on_kvstore}
         self._kv_initialized = False
         self._kvstore = None
-        self._kv_updater = None
         self._update_on_kvstore = None
         self._distributed = None
         self._params_to_init = []
@@ -77,71 +98,68 @@ class Trainer:
         self._updaters = [opt.get_updater(self._optimizer) for _ in self._contexts]
 
     def _reset_kvstore(self):
+        if self._kvstore and 'dist' in self._kvstore.type:
+            raise MXNetError('Cannot reset distributed KVStore.')
         self._kv_initialized = False
         self._kvstore = None
-        self._kv_updater = None
         self._distributed = None
         self._update_on_kvstore = None
         self._params_to_init = list(self._params)
 
     def _init_kvstore(self):
-        """Decide how replicas are reduced, as MXNet's kvstore selection does.
+        """Create the kvstore as MXNet 1.9.1 does.
 
-        One context (and no distributed store): no kvstore, the Trainer updates locally.
-        Several contexts with a local kvstore name ('device', 'local', ...): gradients are
-        summed across replicas and, unless ``update_on_kvstore=False`` (or the environment
-        variable MXNET_UPDATE_ON_KVSTORE=0), the update runs once "on the kvstore" and the
-        new weight is copied to every replica, as MXNet's default does.
+        One context with a kvstore name (and no distributed store): no kvstore, the Trainer
+        updates every parameter itself. A ``KVStore`` object is always used. With a store,
+        updates run on it (``update_on_kvstore``) unless ``update_on_kvstore=False``, the
+        environment variable MXNET_UPDATE_ON_KVSTORE=0, a 'local' store with a parameter of
+        more than 16M elements, or a store without the optimizer capability.
         """
-        from .. import optimizer as opt
-        kv = self._kvstore_params['kvstore']
-        if kv is not None and not isinstance(kv, str):
-            if type(kv).__name__ in ('KVStore', 'KVStoreBase', 'KVStoreServer', 'Horovod',
-                                     'BytePS'):
-                raise MXNetError('Trainer: KVStore objects are not implemented in remx yet; '
-                                 "use a kvstore name such as 'device' or 'local'")
-            raise TypeError('kvstore must be KVStore, str or None')
-        if isinstance(kv, str) and 'dist' in kv:
-            raise MXNetError("Trainer: distributed kvstore '%s' is not implemented in remx yet"
-                             % kv)
-        # MXNet reads every parameter here: deferred ones raise DeferredInitializationError
-        for param in self._params:
-            param.data(self._contexts[0] if self._contexts else None)
+        from ..kvstore import _create_kvstore
         config = self._kvstore_params
-        if kv is None or len(self._contexts) <= 1:
-            self._kvstore = None
-            update_on_kvstore = False if config['update_on_kvstore'] is None \
-                else bool(config['update_on_kvstore'])
-        else:
-            self._kvstore = kv
-            update_on_kvstore = bool(int(os.getenv('MXNET_UPDATE_ON_KVSTORE', '1')))
-            if kv == 'local' and max(p.data().size for p in self._params) > 1024 * 1024 * 16:
+        # reading every parameter raises DeferredInitializationError for deferred ones
+        ctx0 = self._contexts[0] if self._contexts else None
+        arg_arrays = {param.name: param.data(ctx0) for param in self._params}
+        kvstore, update_on_kvstore = _create_kvstore(config['kvstore'], len(self._contexts),
+                                                     arg_arrays)
+        self._distributed = 'dist' in kvstore.type if kvstore else False
+        if config['update_on_kvstore'] is not None:
+            update_on_kvstore = config['update_on_kvstore']
+        if update_on_kvstore:
+            if kvstore is None:
+                raise _TrainerAttributeError(
+                    'update_on_kvstore=True needs a kvstore, but none is used with %d '
+                    'context(s) and kvstore=%r (MXNet 1.9.1 fails here with "\'NoneType\' '
+                    'object has no attribute \'is_capable\'")'
+                    % (len(self._contexts), config['kvstore']))
+            if not kvstore.is_capable('optimizer'):
+                if config['update_on_kvstore']:
+                    raise GluonValueError('Please set update_on_kvstore=False when training '
+                                          'with {}'.format(type(kvstore)))
                 update_on_kvstore = False
-            if config['update_on_kvstore'] is not None:
-                update_on_kvstore = bool(config['update_on_kvstore'])
-        if self._kvstore is None and update_on_kvstore:
-            raise MXNetError('Trainer: update_on_kvstore=True needs a kvstore, but none is used '
-                             'with %d context(s) and kvstore=%r'
-                             % (len(self._contexts), kv))
-        if self._kvstore is not None and update_on_kvstore:
-            self._update_on_kvstore = True
-            self._kv_updater = opt.get_updater(self._optimizer)
+        if kvstore:
+            if self._compression_params:
+                kvstore.set_gradient_compression(self._compression_params)
+            if update_on_kvstore:
+                kvstore.set_optimizer(self._optimizer)
+            self._kvstore = kvstore
+            self._update_on_kvstore = update_on_kvstore
         else:
-            self._update_on_kvstore = None if self._kvstore is None else False
-            self._kv_updater = None
-        self._distributed = False
+            self._kvstore = None
+            self._update_on_kvstore = None
         self._kv_initialized = True
 
     def _init_params(self):
-        # replicas start equal: copy context 0's value to the others
+        """Initialize the parameters in the kvstore (broadcast context 0's value to every
+        replica); parameters still waiting for deferred initialization stay pending."""
         pending = []
-        for param in self._params_to_init:
-            if param._deferred_init:
-                pending.append(param)
-                continue
-            arrays = param.list_data()
-            for a in arrays[1:]:
-                arrays[0].copyto(a)
+        if self._kvstore:
+            for param in self._params_to_init:
+                if param._deferred_init:
+                    pending.append(param)
+                    continue
+                arrays = param.list_data()
+                self._kvstore.broadcast(self._param2idx[param.name], arrays[0], arrays)
         self._params_to_init = pending
 
     @property
@@ -188,25 +206,19 @@ class Trainer:
         self._allreduce_grads()
 
     def _allreduce_grads(self):
-        if not self._kvstore:
+        kv = self._kvstore
+        if not kv:
             return
+        on_kv = self._update_on_kvstore
         for i, param in enumerate(self._params):
             if param.grad_req == 'null':
                 continue
-            grads = param.list_grad()
-            total = grads[0].copy()
-            for g in grads[1:]:
-                total += g.as_in_context(total.context)
-            if self._update_on_kvstore:
-                # the kvstore's updater applies the summed gradient once, every replica
-                # receives the result; the per-replica gradients stay as they are
-                datas = param.list_data()
-                self._kv_updater(i, total, datas[0])
-                for d in datas[1:]:
-                    datas[0].copyto(d)
+            if on_kv:
+                # the store sums the replicas' gradients, updates its copy of the weight
+                # and writes the new weight into every replica
+                kv.pushpull(i, param.list_grad(), out=param.list_data(), priority=-i)
             else:
-                for g in grads:
-                    total.copyto(g)
+                kv.pushpull(i, param.list_grad(), priority=-i)
 
     def update(self, batch_size, ignore_stale_grad=False):
         """Make one parameter update from gradients already reduced by
@@ -236,7 +248,7 @@ class Trainer:
                             'with ignore_stale_grad=True to suppress this warning and skip '
                             'updating of Parameters with stale gradient'
                             % (param.name, str(data.context)))
-            if self._update_on_kvstore:
+            if self._kvstore and self._update_on_kvstore:
                 continue
             for upd, arr, grad in zip(updates, datas, param.list_grad()):
                 if not ignore_stale_grad or getattr(arr, '_fresh_grad', False):
@@ -248,29 +260,35 @@ class Trainer:
                 updater(list(idx), list(grads), list(weights))
 
     def save_states(self, fname):
-        """Save optimizer states (MXNet's Updater format) to fname."""
+        """Save the optimizer states (momentum, ...) and the optimizer to ``fname``, in
+        MXNet's Updater format; through the kvstore when updates run on it.
+
+        ``optimizer.param_dict`` (lr_mult, wd_mult) is not saved.
+        """
         self._prepare()
         if self._update_on_kvstore:
             if self._params_to_init:
                 raise GluonAssertionError('Cannot save trainer states when some parameters are '
                                           'not yet initialized in kvstore.')
-            data = self._kv_updater.get_states(dump_optimizer=True)
-        else:
-            data = self._updaters[0].get_states(dump_optimizer=True)
-        tmp = fname + '.tmp'
+            self._kvstore.save_optimizer_states(fname, dump_optimizer=True)
+            return
+        data = self._updaters[0].get_states(dump_optimizer=True)
+        tmp = '%s.tmp%d' % (fname, os.getpid())
         with open(tmp, 'wb') as fout:
             fout.write(data)
         os.replace(tmp, fname)
 
     def load_states(self, fname):
-        """Load optimizer states saved by save_states (remx or MXNet 1.x files)."""
+        """Load optimizer states written by ``save_states`` (by remx or MXNet 1.x; read
+        without running code from the file). ``optimizer.param_dict`` is set from this
+        Trainer's parameters."""
         self._prepare()
-        with open(fname, 'rb') as f:
-            states = f.read()
         if self._update_on_kvstore:
-            self._kv_updater.set_states(states)
-            self._optimizer = self._kv_updater.optimizer
+            self._kvstore.load_optimizer_states(fname)
+            self._optimizer = self._kvstore._updater.optimizer
         else:
+            with open(fname, 'rb') as f:
+                states = f.read()
             for updater in self._updaters:
                 updater.set_states(states)
                 updater.optimizer = self._updaters[0].optimizer

@@ -993,6 +993,10 @@ class Updater:
         states = _load_states(states)
         if isinstance(states, tuple) and len(states) == 2 and isinstance(states[1], Optimizer):
             self.states, self.optimizer = states
+            # an optimizer pickled by MXNet may ask for aggregation remx's class does not do
+            # (LAMB's multi-tensor kernel): aggregate only where the class's own init does
+            self.aggregate_updates = (self.optimizer.aggregate_num > 0 and
+                                      type(self.optimizer).__name__ in ('SGD', 'LARS'))
         elif isinstance(states, dict):
             self.states = states
         else:
