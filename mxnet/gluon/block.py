@@ -5,6 +5,12 @@ attributes. ``HybridBlock.forward`` calls ``hybrid_forward(F, x, *args, **params
 ``mx.nd`` namespace. Deferred initialization (parameters with unknown dims) is finished on the
 first call by running ``hybrid_forward`` once with a namespace whose operators fill unknown
 parameter shapes from their inputs (each registry op's ``infer_shape`` hook).
+
+``hybridize()`` makes the next call trace ``hybrid_forward`` with ``F = mx.sym`` into one graph
+(children included), finish deferred initialization through the graph's shape inference and
+compile the graph into a :class:`mxnet._cached_op.CachedOp` that every later call runs.
+``export`` writes that graph and the parameters in MXNet's formats; ``SymbolBlock`` runs any
+Symbol graph (``SymbolBlock.imports`` reads exported files).
 """
 import copy
 import json
@@ -21,6 +27,7 @@ from .. import name as _name
 from .. import initializer
 from .. import ndarray as nd
 from ..ndarray import NDArray
+from ..ndarray.ndarray import _wrap
 from .parameter import (Parameter, ParameterDict, DeferredInitializationError, _brief_list,
                         _indent, GluonAssertionError, GluonValueError)
 
@@ -278,8 +285,9 @@ class Block:
 
         The JSON records, for every Block in child order, its name and the names its parent
         gives its children, keyed by ``<class name in lower case><running index>``; ``load``
-        on a model built the same way restores those names and the parameters. Blocks that
-        remx runs imperatively are written with ``"hybridized": false``.
+        on a model built the same way restores those names and the parameters. A HybridBlock
+        that has traced its graph also stores it (``in_format``, ``out_format``, ``inputs``,
+        ``symbol``, ``"hybridized": true``), as MXNet does.
         """
         model = {}
         index = [0]
@@ -288,7 +296,15 @@ class Block:
             entry = {'orig_name': blk.name}
             structure[type(blk).__name__.lower() + str(index[0])] = entry
             if isinstance(blk, HybridBlock):
-                entry['hybridized'] = False
+                if blk._cached_graph:
+                    syms, out = blk._cached_graph
+                    entry['in_format'] = blk._in_format
+                    entry['out_format'] = blk._out_format
+                    entry['inputs'] = [s.tojson() for s in syms]
+                    entry['symbol'] = out.tojson()
+                    entry['hybridized'] = True
+                else:
+                    entry['hybridized'] = False
             children = {}
             entry['children'] = children
             for ch_name, child in blk._children.items():
@@ -306,8 +322,8 @@ class Block:
         """Load a model written by ``save`` into this Block (built the same way).
 
         Block names (and so parameter names) and child names are reset to the saved ones,
-        then ``<prefix>-model.params`` is loaded. A saved hybridized graph is not needed by
-        remx: the Block is marked hybridized and keeps computing imperatively.
+        then ``<prefix>-model.params`` is loaded. A Block saved with its traced graph gets
+        that graph back and is marked hybridized.
         """
         fname = prefix + '-model.json'
         try:
@@ -318,6 +334,7 @@ class Block:
         except ValueError as e:
             raise MXNetError("Block.load: '%s' is not valid JSON: %s" % (fname, e)) from None
         index = [0]
+        graphs = {}
 
         def check(blk, structure):
             key = type(blk).__name__.lower() + str(index[0])
@@ -327,6 +344,15 @@ class Block:
                 raise MXNetError("Block.load: '%s' has no entry '%s' for Block '%s'; the model "
                                  "must be built the same way as when it was saved"
                                  % (fname, key, blk.name))
+            if isinstance(blk, HybridBlock) and entry.get('hybridized'):
+                from ..symbol import load_json
+                try:
+                    graphs[id(blk)] = ([load_json(j) for j in entry['inputs']],
+                                       load_json(entry['symbol']),
+                                       entry['in_format'], entry['out_format'])
+                except (KeyError, TypeError) as e:
+                    raise MXNetError("Block.load: '%s' entry '%s' has a broken graph: %s"
+                                     % (fname, key, e)) from None
             for child in blk._children.values():
                 index[0] += 1
                 check(child, entry)
@@ -336,7 +362,10 @@ class Block:
         def apply(blk, structure):
             entry = structure[type(blk).__name__.lower() + str(index[0])]
             blk._name = entry['orig_name']
-            if isinstance(blk, HybridBlock) and entry.get('hybridized'):
+            if id(blk) in graphs:
+                syms, out, blk._in_format, blk._out_format = graphs[id(blk)]
+                blk._clear_cached_op()
+                blk._cached_graph = (syms, out)
                 blk._active = True
             pdict = blk.params._params
             for pname in list(pdict.keys()):
@@ -371,8 +400,10 @@ class Block:
         return handle
 
     def register_op_hook(self, callback, monitor_all=False):
-        raise MXNetError('register_op_hook needs the symbolic executor (hybridize); it is not '
-                         'implemented in remx yet')
+        """Install ``callback(name, op_name, array)`` on every HybridBlock child (it runs
+        for the operators of hybridized blocks); ``monitor_all`` also reports inputs."""
+        for cld in self._children.values():
+            cld.register_op_hook(callback, monitor_all)
 
     def apply(self, fn):
         """Apply fn to every child (recursively) and then to self; returns self."""
@@ -610,16 +641,132 @@ def _fill_shapes(opdef, args, kwargs):
             v.param.shape = tuple(shp)
 
 
-class HybridBlock(Block):
-    """A Block whose computation is ``hybrid_forward(F, x, *args, **params)``.
+# ---------------------------------------------------------------------------------------------
+# hybridization: nested argument structures, the traced graph and its CachedOp
+def _flatten(args, inout_str):
+    """(flat list of NDArray/Symbol/None, format) for a nested list/tuple of them; the format is
+    0 for one array, n for a Symbol of n > 1 outputs, -1 for None, a list for a list."""
+    if isinstance(args, NDArray):
+        return [args], 0
+    if isinstance(args, _Symbol):
+        n = len(args.list_outputs())
+        return [args], (n if n > 1 else 0)
+    if args is None:
+        return [None], -1
+    if not isinstance(args, (list, tuple)):
+        raise GluonValueError('When hybridized, the input of HybridBlock {} must be (nested) '
+                              'list of Symbol or NDArray, but got {} of type {}'
+                              .format(inout_str, str(args), str(type(args))))
+    flat, fmts = [], []
+    for a in args:
+        f, fmt = _flatten(a, inout_str)
+        flat.extend(f)
+        fmts.append(fmt)
+    return flat, fmts
 
-    ``hybridize()`` is accepted; results are the same as the imperative path.
+
+def _regroup(args, fmt):
+    """Inverse of :func:`_flatten`: rebuild the nested structure described by fmt."""
+    def merge(args, fmt):
+        if isinstance(fmt, int):
+            if fmt < -1:
+                raise GluonValueError('Unsupported encoded format {}.'.format(fmt))
+            if fmt == 0:
+                return args[0], args[1:]
+            if fmt == -1:
+                if args[0] is not None:
+                    raise GluonValueError(
+                        'We do not support passing types that are not None when the initial '
+                        'HybridBlock has received NoneType and has been hybridized. Received '
+                        'arg = {}, fmt = {}.'.format(args[0], fmt))
+                return None, args[1:]
+            return args[:fmt], args[fmt:]
+        if not isinstance(args, (list, tuple)):
+            raise GluonValueError('When hybridized, the output of HybridBlock must be (nested) '
+                                  'list of Symbol or NDArray, but got {} of type {}'
+                                  .format(args, type(args)))
+        ret = []
+        for f in fmt:
+            r, args = merge(args, f)
+            ret.append(r)
+        return ret, args
+    return merge(args, fmt)[0]
+
+
+def _gather_type_ctx_info(args):
+    """(has_symbol, has_ndarray, set of contexts, first context) over nested args."""
+    if isinstance(args, NDArray):
+        c = args.context
+        return False, True, {c}, c
+    if isinstance(args, _Symbol):
+        return True, False, set(), None
+    if isinstance(args, (list, tuple)):
+        has_sym = has_nd = False
+        ctxs = set()
+        first = None
+        for a in args:
+            s, n, c, f = _gather_type_ctx_info(a)
+            has_sym = has_sym or s
+            has_nd = has_nd or n
+            if first is None and f is not None:
+                first = f
+            ctxs |= c
+            if has_sym and has_nd:
+                break
+        return has_sym, has_nd, ctxs, first
+    return False, False, set(), None
+
+
+def _lazy_symbol():
+    from .. import symbol
+    return symbol
+
+
+class _SymbolType:
+    """isinstance target for mx.sym.Symbol that does not import the symbol package early."""
+    _cls = None
+
+    @classmethod
+    def get(cls):
+        if cls._cls is None:
+            cls._cls = _lazy_symbol().Symbol
+        return cls._cls
+
+
+class _SymMeta(type):
+    def __instancecheck__(cls, obj):
+        return isinstance(obj, _SymbolType.get())
+
+
+class _Symbol(metaclass=_SymMeta):
+    """Stands for mx.sym.Symbol in isinstance checks."""
+
+
+class HybridBlock(Block):
+    """A Block whose computation is ``hybrid_forward(F, x, *args, **params)``, written once
+    for both ``F = mx.nd`` (imperative) and ``F = mx.sym`` (symbolic).
+
+    Before :meth:`hybridize` it runs imperatively. After it, the next call with NDArray inputs
+    traces ``hybrid_forward`` (and the children's) with Symbol inputs named ``data`` (one
+    input) or ``data0``, ``data1``, ... into one graph, finishes deferred parameter
+    initialization through the graph's shape inference, compiles the graph into a CachedOp and
+    runs that on every later call. Gradients and training-mode behaviour are the imperative
+    run's; :meth:`export` writes the graph and parameters in MXNet's formats.
     """
 
     def __init__(self, prefix=None, params=None):
         super().__init__(prefix=prefix, params=params)
+        self._cached_graph = ()
+        self._cached_op = None
+        self._cached_op_args = []
+        self._out_format = None
+        self._in_format = None
         self._active = False
         self._flags = []
+        self._callback = None
+        self._monitor_all = False
+        self._backend = None
+        self._backend_opts = {}
 
     def __setattr__(self, name, value):
         super().__setattr__(name, value)
@@ -630,23 +777,44 @@ class HybridBlock(Block):
         if not isinstance(block, HybridBlock):
             raise GluonValueError(
                 'Children of HybridBlock must also be HybridBlock, but %s has type '
-                             '%s. If you are using Sequential, please try HybridSequential '
-                             'instead.' % (str(block), str(type(block))))
+                '%s. If you are using Sequential, please try HybridSequential '
+                'instead.' % (str(block), str(type(block))))
         super().register_child(block, name)
         self._clear_cached_op()
 
     def _clear_cached_op(self):
-        pass
+        self._cached_graph = ()
+        self._cached_op = None
+        self._cached_op_args = []
 
     def hybridize(self, active=True, backend=None, clear=True, static_alloc=False,
                   static_shape=False, inline_limit=2, forward_bulk_size=None,
                   backward_bulk_size=None, **kwargs):
-        """Mark this block (and its children) hybridized.
+        """Activate (or with ``active=False`` deactivate) hybrid execution, recursively.
 
-        remx runs hybridized blocks imperatively for now, so results are unchanged; the
-        flags (static_alloc, static_shape, inline_limit, bulk sizes, backend) are accepted
-        and recorded as MXNet records them.
+        Parameters
+        ----------
+        active : bool, default True
+            Whether to run through the cached graph.
+        backend : str, optional
+            A subgraph backend name; remx has none, so anything but None raises MXNetError.
+        clear : bool, default True
+            Drop the graph traced so far (the next call traces again).
+        static_alloc, static_shape : bool, default False
+            MXNet's memory-planning flags; recorded, results do not depend on them.
+        inline_limit : int, default 2
+            Recorded as MXNet records it.
+        forward_bulk_size, backward_bulk_size : int, optional
+            Recorded as MXNet records them.
+        **kwargs
+            Backend options.
         """
+        if backend is not None:
+            raise MXNetError("hybridize: subgraph backend '%s' is not implemented in remx"
+                             % (backend,))
+        if kwargs:
+            self._backend_opts = kwargs
+        self._backend = backend
         self._active = active
         self._flags = [('static_alloc', static_alloc), ('static_shape', static_shape),
                        ('inline_limit', inline_limit)]
@@ -654,43 +822,212 @@ class HybridBlock(Block):
             self._flags.append(('forward_bulk_size', forward_bulk_size))
         if backward_bulk_size is not None:
             self._flags.append(('backward_bulk_size', backward_bulk_size))
-        self._clear_cached_op()
-        super().hybridize(active, backend=backend, clear=clear, static_alloc=static_alloc,
-                          static_shape=static_shape, inline_limit=inline_limit,
-                          forward_bulk_size=forward_bulk_size,
-                          backward_bulk_size=backward_bulk_size, **kwargs)
+        if clear:
+            self._clear_cached_op()
+        if active and self._forward_hooks or self._forward_pre_hooks:
+            warnings.warn('"{block}" is being hybridized while still having forward hook/'
+                          'pre-hook. If "{block}" is a child of HybridBlock, the hooks will not '
+                          'take effect.'.format(block=self))
+        for cld in self._children.values():
+            cld.hybridize(active, static_alloc=static_alloc, static_shape=static_shape,
+                          inline_limit=inline_limit, forward_bulk_size=forward_bulk_size,
+                          backward_bulk_size=backward_bulk_size)
 
     def cast(self, dtype):
         self._clear_cached_op()
         super().cast(dtype)
 
+    # -- the traced graph -------------------------------------------------------------------
+    def _get_graph(self, *args):
+        if not self._cached_graph:
+            symbol = _lazy_symbol()
+            flat, self._in_format = _flatten(args, 'input')
+            n_real = sum(a is not None for a in flat)
+            if n_real == 0:
+                raise GluonValueError('All args are None and we do not support such a case. '
+                                      'Received args={}'.format(args))
+            inputs, sym_inputs = [], []
+            cnt = 0
+            for a in flat:
+                if a is None:
+                    inputs.append(None)
+                    continue
+                s = symbol.var('data%d' % cnt if n_real > 1 else 'data')
+                cnt += 1
+                inputs.append(s)
+                sym_inputs.append(s)
+            grouped = _regroup(inputs, self._in_format)
+            params = {k: p.var() for k, p in self._reg_params.items()}
+            with self.name_scope():
+                out = self.hybrid_forward(symbol, *grouped, **params)
+            out, self._out_format = _flatten(out, 'output')
+            self._cached_graph = sym_inputs, symbol.Group(out)
+        return self._cached_graph
+
+    def _infer_attrs(self, infer_fn, attr, *args):
+        inputs, out = self._get_graph(*args)
+        flat = [a for a in _flatten(args, 'input')[0] if a is not None]
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter('always')
+            arg_attrs, _, aux_attrs = getattr(out, infer_fn)(
+                **{i.name: getattr(j, attr) for i, j in zip(inputs, flat)})
+        if arg_attrs is None:
+            raise GluonValueError(str(w[0].message) if w else
+                                  '%s could not decide every parameter' % infer_fn)
+        sdict = dict(zip(out.list_arguments(), arg_attrs))
+        sdict.update(zip(out.list_auxiliary_states(), aux_attrs))
+        for p in self.collect_params().values():
+            if p.name in sdict:
+                setattr(p, attr, sdict[p.name])
+
     def infer_shape(self, *args):
-        """Infer parameter shapes from inputs (runs one forward pass)."""
-        self._run_deferred(*args)
+        """Infer the shapes of this block's Parameters from input arrays (through the graph
+        traced with Symbol inputs)."""
+        self._infer_attrs('infer_shape', 'shape', *args)
 
     def infer_type(self, *args):
-        self._run_deferred(*args)
+        """Infer the dtypes of this block's Parameters from input arrays."""
+        self._infer_attrs('infer_type', 'dtype', *args)
 
-    def _run_deferred(self, *args):
-        x = args[0]
-        ctx = x.context
-        params = {k: _Pending(v, ctx) if v._data is None else v.data(ctx)
-                  for k, v in self._reg_params.items()}
-        return self.hybrid_forward(_InferF(nd), x, *args[1:], **params)
+    def _deferred_infer_shape(self, *args):
+        try:
+            self.infer_shape(*args)
+        except Exception as e:  # noqa: BLE001 (MXNet reports every failure this way)
+            raise GluonValueError('Deferred initialization failed because shape cannot be '
+                                  'inferred. {}'.format(e)) from None
+
+    def _build_cache(self, *args):
+        from .._cached_op import CachedOp
+        data, out = self._get_graph(*args)
+        data_names = {d.name: i for i, d in enumerate(data)}
+        input_names = out.list_inputs()
+        expected = set(input_names)
+        if self._cached_op_args:
+            params = {p.name: p for is_arg, p in self._cached_op_args if not is_arg}
+        else:
+            params = self.collect_params()
+        param_names = set(params.keys())
+        for name in input_names:
+            if name not in param_names and name not in data_names:
+                raise GluonAssertionError('Unknown input to HybridBlock: %s' % name)
+        if len([n for n in data_names if n in expected]) != len(data_names):
+            unused = ', '.join('%d-th' % i for n, i in data_names.items() if n not in expected)
+            warnings.warn('The %s input to HybridBlock is not used by any computation. Is this '
+                          'intended?' % unused, stacklevel=4)
+        unused = [n for n in param_names if n not in expected]
+        if unused:
+            warnings.warn('Parameter %s is not used by any computation. Is this intended?'
+                          % ', '.join(unused), stacklevel=4)
+        flat = [a for a in _flatten(args, 'input')[0] if a is not None]
+        ctx = next((a.context for a in flat if isinstance(a, NDArray)), None)
+        pending = [params[n] for n in input_names if n in params and
+                   params[n]._data is None and params[n]._deferred_init]
+        if pending:
+            self._deferred_infer_shape(*args)
+            for n in input_names:
+                if n in params:
+                    params[n]._finish_deferred_init()
+        for n in input_names:
+            if n in params:
+                params[n].data(ctx)     # not initialized at all: the Parameter's own error
+        cached_args = []
+        data_indices, param_indices = [], []
+        for i, name in enumerate(input_names):
+            if name in data_names:
+                data_indices.append(i)
+                cached_args.append((True, data_names[name]))
+            else:
+                param_indices.append(i)
+                cached_args.append((False, params[name]))
+        self._cached_op_args = cached_args
+        flags = [('data_indices', data_indices), ('param_indices', param_indices)] + \
+            self._flags
+        self._cached_op = CachedOp(out, flags)
+        if self._callback is not None:
+            self._cached_op._register_op_hook(self._callback, self._monitor_all)
+
+    def _call_cached_op(self, *args):
+        if self._cached_op is None:
+            self._build_cache(*args)
+        if self._callback is not None:
+            # MXNet checks the flag pairs themselves, so it always warns here
+            warnings.warn('register_op_hook is experimental when static_alloc=True / '
+                          'static_shape=True  and may not work correctly')
+        if len(args) == 1 and isinstance(args[0], NDArray) and self._in_format == [0]:
+            flat = args
+        else:
+            flat, fmt = _flatten(args, 'input')
+            if fmt != self._in_format:
+                stored = self._in_format
+                if len(stored) > len(fmt):
+                    valid = all(stored[i] == -1 for i in range(len(fmt), len(stored))) and \
+                        fmt == stored[:len(fmt)]
+                elif len(stored) < len(fmt):
+                    valid = all(fmt[i] == -1 for i in range(len(stored), len(fmt))) and \
+                        fmt[:len(stored)] == stored
+                else:
+                    valid = False
+                if not valid:
+                    raise GluonValueError('The argument structure of HybridBlock does not match '
+                                          'the cached version. Stored format = {}, input format '
+                                          '= {}'.format(fmt, stored))
+            flat = [a for a in flat if a is not None]
+        ctx = flat[0].context
+        tensors = []
+        for is_arg, p in self._cached_op_args:
+            if is_arg:
+                tensors.append(flat[p]._data)
+            else:
+                d = p._data
+                tensors.append((d[0] if len(d) == 1 else p.data(ctx))._data
+                               if d is not None else p.data(ctx)._data)
+        res = self._cached_op._call_tensors(tensors)
+        fmt = self._out_format
+        if fmt == 0:
+            return _wrap(res[0])
+        return _regroup([_wrap(r) for r in res], fmt)
+
+    # -- calling ----------------------------------------------------------------------------
+    def __call__(self, *args):
+        """Run forward (the cached graph once hybridized) between the hooks."""
+        for hook in self._forward_pre_hooks.values():
+            hook(self, args)
+        out = self.forward(*args)
+        for hook in self._forward_hooks.values():
+            hook(self, args, out)
+        return out
 
     def forward(self, x, *args):
-        if not isinstance(x, NDArray):
-            try:
-                from .. import symbol as _sym
-            except ImportError:
-                _sym = None
-            if _sym is not None and isinstance(x, _sym.Symbol):
-                params = {i: j.var() for i, j in self._reg_params.items()}
-                with self.name_scope():
-                    return self.hybrid_forward(_sym, x, *args, **params)
+        """Run on NDArrays (through the cached graph when hybridized) or build the graph on
+        Symbols."""
+        if not args and isinstance(x, NDArray):
+            has_symbol, has_ndarray, ctx_set, ctx = False, True, None, None
+        else:
+            has_symbol, has_ndarray, ctx_set, ctx = _gather_type_ctx_info([x] + list(args))
+        if has_symbol and has_ndarray:
+            raise GluonValueError('In HybridBlock, we do not support mixed NDArrays and Symbols'
+                                  ' types for the input. Please check the type of the args.\n')
+        if not has_symbol and not has_ndarray:
             raise GluonValueError('In HybridBlock, there must be one NDArray or one Symbol in '
-                                  'the input. Please check the type of the args.')
-        ctx = x.context
+                                  'the input. Please check the type of the args.\n')
+        if has_ndarray:
+            if self._active:
+                if ctx_set is not None and len(ctx_set) > 1:
+                    raise GluonValueError(
+                        'Find multiple contexts in the input, After hybridized, the HybridBlock '
+                        'only supports one input context. You can print the ele.ctx in the '
+                        'input arguments to inspect their contexts. Find all contexts = {}'
+                        .format(ctx_set))
+                return self._call_cached_op(x, *args)
+            if ctx is None:
+                ctx = x.context
+            return self._imperative(ctx, x, args)
+        symbol = _lazy_symbol()
+        params = {k: p.var() for k, p in self._reg_params.items()}
+        with self.name_scope():
+            return self.hybrid_forward(symbol, x, *args, **params)
+
+    def _imperative(self, ctx, x, args):
         try:
             params = {k: v.data(ctx) for k, v in self._reg_params.items()}
         except DeferredInitializationError:
@@ -703,6 +1040,13 @@ class HybridBlock(Block):
                 else:
                     params[k] = v.data(ctx)
             if pending:
+                if not self._cached_graph:
+                    # MXNet finishes deferred init by tracing the graph, which it then keeps
+                    # (export and Block.save see it); trace it the same way
+                    try:
+                        self._get_graph(x, *args)
+                    except Exception:  # noqa: BLE001 (a block that cannot be traced runs on)
+                        self._cached_graph = ()
                 out = self.hybrid_forward(_InferF(nd), x, *args, **params)
                 for v in self._reg_params.values():
                     v._finish_deferred_init()
@@ -711,28 +1055,240 @@ class HybridBlock(Block):
         return self.hybrid_forward(nd, x, *args, **params)
 
     def hybrid_forward(self, F, x, *args, **kwargs):
-        """Override to construct the computation with F (mx.nd or mx.sym)."""
+        """Override to construct the computation with F (mx.nd or mx.sym).
+
+        x : Symbol or NDArray, the first input; args: more inputs; kwargs: this block's
+        Parameters (as NDArrays or Symbol variables, by attribute name).
+        """
         raise NotImplementedError
 
+    def register_op_hook(self, callback, monitor_all=False):
+        """Call ``callback(name, op_name, array)`` with every operator output (and input
+        with ``monitor_all``) while running hybridized; set recursively on the children.
+        Names come as bytes, as in MXNet; ``array`` is an NDArray (MXNet passes a raw
+        NDArrayHandle, which remx does not have)."""
+        self._callback = callback
+        self._monitor_all = monitor_all
+        if self._cached_op is not None:
+            self._cached_op._register_op_hook(callback, monitor_all)
+        for cld in self._children.values():
+            cld._callback = callback
+            cld._monitor_all = monitor_all
+
     def export(self, path, epoch=0, remove_amp_cast=True):
-        raise MXNetError('HybridBlock.export needs hybridize to trace through mx.sym and the '
-                         'Symbol executor, which are not implemented in remx yet')
+        """Write the traced graph to ``path-symbol.json`` and the parameters to
+        ``path-%04d.params`` (keys ``arg:NAME`` and ``aux:NAME``), the files
+        ``SymbolBlock.imports``, ``mx.model.load_checkpoint`` and ``mx.mod.Module`` read.
+        A single input is named ``data``; several are ``data0``, ``data1``, ...
+
+        Parameters
+        ----------
+        path : str
+            Path prefix of the two files.
+        epoch : int, default 0
+            Epoch number in the parameter file's name.
+        remove_amp_cast : bool, default True
+            Leave AMP cast operators out of the saved graph.
+        """
+        if not self._cached_graph:
+            raise MXNetError('Please first call block.hybridize() and then run forward with '
+                             'this block at least once before calling export.')
+        sym = self._cached_graph[1]
+        arg_names = set(sym.list_arguments())
+        aux_names = set(sym.list_auxiliary_states())
+        arg_dict = {}
+        # as in MXNet, the parameters written are those the cached op runs with: a graph traced
+        # only for deferred initialization (never run hybridized) exports no parameters
+        plist = [p for is_arg, p in self._cached_op_args if not is_arg]
+        for param in plist:
+            name = param.name
+            if name in arg_names:
+                arg_dict['arg:%s' % name] = param._reduce()
+            elif name in aux_names:
+                arg_dict['aux:%s' % name] = param._reduce()
+            else:
+                warnings.warn('Parameter "{name}" is not found in the graph. '
+                              .format(name=name), stacklevel=3)
+        sym.save('%s-symbol.json' % path, remove_amp_cast=remove_amp_cast)
+        nd.save('%s-%04d.params' % (path, epoch), arg_dict)
 
     def optimize_for(self, x, *args, backend=None, clear=False, static_alloc=False,
                      static_shape=False, inline_limit=2, forward_bulk_size=None,
                      backward_bulk_size=None, **kwargs):
-        raise MXNetError('optimize_for (subgraph backends) is not implemented in remx')
+        if not backend:
+            raise GluonValueError('Must specify "backend" to optimize_for')
+        raise MXNetError("optimize_for: subgraph backend '%s' is not implemented in remx"
+                         % (backend,))
+
+
+def _common_prefix(names):
+    if not names:
+        return ''
+    prefix = names[0]
+    for name in names:
+        i = 0
+        while i < len(prefix) and i < len(name) and prefix[i] == name[i]:
+            i += 1
+        prefix = prefix[:i]
+    return prefix
 
 
 class SymbolBlock(HybridBlock):
-    """Construct a block from Symbol outputs and inputs (needs the Symbol executor)."""
+    """A Block running a Symbol graph, e.g. a model saved by ``export`` or
+    ``Module.save_checkpoint`` or internal outputs of another network used as features.
 
-    def __init__(self, outputs, inputs, params=None):
-        raise MXNetError('SymbolBlock needs the Symbol executor (bind), which is not '
-                         'implemented in remx yet')
+    Parameters
+    ----------
+    outputs : Symbol or list of Symbol
+        The outputs to compute.
+    inputs : Symbol or list of Symbol
+        The variables of ``outputs`` fed as inputs when calling the block; every other
+        variable becomes a Parameter named as in the graph (auxiliary states, such as
+        BatchNorm's running statistics, with ``grad_req='null'``).
+    params : ParameterDict, optional
+        Parameters to share (looked up by name), e.g. another block's ``collect_params()``.
+    """
 
     @staticmethod
     def imports(symbol_file, input_names, param_file=None, ctx=None, allow_missing=False,
                 ignore_extra=False):
-        raise MXNetError('SymbolBlock.imports needs the Symbol executor (bind), which is not '
-                         'implemented in remx yet')
+        """Load a SymbolBlock from ``prefix-symbol.json`` (and optionally the parameter file)
+        written by ``HybridBlock.export`` or ``Module.save_checkpoint``.
+
+        Parameters
+        ----------
+        symbol_file : str
+            The symbol file.
+        input_names : str or list of str
+            The names of the graph's input variables.
+        param_file : str, optional
+            The parameter file (keys ``arg:NAME`` / ``aux:NAME`` or plain names).
+        ctx : Context or list of Context, optional
+            Where to load the parameters.
+        allow_missing : bool, default False
+            Leave parameters absent from the file uninitialized instead of raising.
+        ignore_extra : bool, default False
+            Ignore file entries the graph does not use instead of raising.
+        """
+        symbol = _lazy_symbol()
+        sym = symbol.load(symbol_file)
+        if isinstance(input_names, str):
+            input_names = [input_names]
+        if param_file is None:
+            inputs = [symbol.var(i, dtype='float32') for i in input_names]
+        else:
+            inputs = [symbol.var(i) for i in input_names]
+        ret = SymbolBlock(sym, inputs)
+        if param_file is not None:
+            ret.collect_params().load(param_file, ctx, allow_missing, ignore_extra,
+                                      cast_dtype=True, dtype_source='saved')
+        return ret
+
+    def __repr__(self):
+        return '{name}(\n{block} : {nin} -> {nout}\n)'.format(
+            name=self.__class__.__name__, block=self._cached_graph[1],
+            nin=len(self._cached_graph[0]), nout=len(self._cached_graph[1].list_outputs()))
+
+    def __init__(self, outputs, inputs, params=None):
+        super().__init__(prefix=None, params=None)
+        symbol = _lazy_symbol()
+        self._prefix = ''
+        self._params = ParameterDict('', params)
+        if isinstance(inputs, symbol.Symbol) and len(inputs.list_outputs()) == 1:
+            inputs = [inputs]
+        if isinstance(outputs, (list, tuple)) and len(outputs) == 1:
+            outputs = outputs[0]
+        syms, self._in_format = _flatten(inputs, 'input')
+        out, self._out_format = _flatten(outputs, 'output')
+        input_names = set()
+        for s in syms:
+            if s is None or len(s.get_internals().list_outputs()) != 1:
+                raise GluonAssertionError('Input symbols must be variable, but %s is an output '
+                                          'of operators' % str(s))
+            input_names.add(s.name)
+        for o in out:
+            for j in o.get_internals():
+                if j.attr('__storage_type__') == '1':
+                    raise GluonAssertionError("SymbolBlock doesn't support Parameter '%s' "
+                                              "because its storage type is 'row_sparse'."
+                                              % j.name)
+        out = symbol.Group(out) if len(out) > 1 else out[0]
+        arg_params = out.list_arguments()
+        aux_params = out.list_auxiliary_states()
+        arg_types, aux_types = _infer_param_types(syms, out, arg_params, aux_params)
+        for i, arg in enumerate(arg_params):
+            if arg not in input_names:
+                self.params.get(arg, allow_deferred_init=True, dtype=arg_types[i])
+        for i, aux in enumerate(aux_params):
+            if aux not in input_names:
+                self.params.get(aux, grad_req='null', allow_deferred_init=True,
+                                dtype=aux_types[i])
+        self._cached_graph = syms, out
+        len_prefix = len(_common_prefix(list(self._params.keys())))
+        self._reg_params = {k[len_prefix:]: v for k, v in self._params.items()}
+
+    def forward(self, x, *args):
+        if isinstance(x, NDArray):
+            return self._call_cached_op(x, *args)
+        if not isinstance(x, _Symbol):
+            raise GluonAssertionError('HybridBlock requires the first argument to forward be '
+                                      'either Symbol or NDArray, but got %s' % type(x))
+        flat, in_fmt = _flatten([x] + list(args), 'input')
+        if in_fmt != self._in_format:
+            raise GluonAssertionError('Invalid input format')
+        ret = copy.copy(self._cached_graph[1])
+        ret._compose(**{k.name: v for k, v in zip(self._cached_graph[0], flat)})
+        return _regroup(list(ret), self._out_format)
+
+    def _clear_cached_op(self):
+        graph = self._cached_graph
+        super()._clear_cached_op()
+        self._cached_graph = graph
+
+    def cast(self, dtype):
+        self._clear_cached_op()
+        super().cast(dtype)
+        if np.dtype(dtype).name == 'float16':
+            # BatchNorm keeps its statistics, gamma and beta in float32
+            names = self._cached_graph[1].get_internals().list_inputs()
+            for node in names:
+                for stat, mean in (('running_var', 'running_mean'), ('moving_var', 'moving_mean')):
+                    if node.endswith(stat):
+                        pre = node[:-len(stat)]
+                        sibs = [pre + t for t in (mean, 'gamma', 'beta')]
+                        if all(p in names for p in sibs):
+                            self.params.get(node).cast('float32')
+                            for sib in sibs:
+                                self.params.get(sib).cast('float32')
+
+    def hybrid_forward(self, F, x, *args, **kwargs):
+        raise NotImplementedError
+
+    def reset_ctx(self, ctx):
+        """Move every Parameter to ctx (a Context or a list of Contexts)."""
+        for p in self.collect_params().values():
+            p.reset_ctx(ctx)
+
+
+def _infer_param_types(in_params, out_params, arg_params, aux_params, default_dtype='float32'):
+    """dtypes of out_params' arguments and auxiliary states, inferred from the inputs' declared
+    dtypes (float32 when undeclared); float32 wherever inference cannot decide."""
+    from ..base import _DTYPE_MX_TO_NP
+    dflt = np.dtype(default_dtype).type
+    in_types = {}
+    for s in in_params:
+        t = s.attr('__dtype__')
+        in_types[s.name] = _DTYPE_MX_TO_NP[int(t)] if t is not None else dflt
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore')
+            arg_types, _, aux_types = out_params.infer_type_partial(**in_types)
+    except MXNetError:
+        arg_types = aux_types = None
+    if arg_types is None or len(arg_types) != len(arg_params):
+        arg_types = [dflt] * len(arg_params)
+    if aux_types is None or len(aux_types) != len(aux_params):
+        aux_types = [dflt] * len(aux_params)
+    arg_types = [dflt if t is None else t for t in arg_types]
+    aux_types = [dflt if t is None else t for t in aux_types]
+    return arg_types, aux_types

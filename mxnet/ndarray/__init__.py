@@ -15,3 +15,4 @@ _fluent.install(NDArray, op)
 from ..base import _DTYPE_NP_TO_MX, _DTYPE_MX_TO_NP  # noqa: F401,E402
 
 _GRAD_REQ_MAP = {'null': 0, 'write': 1, 'add': 3}
+from .._cached_op import CachedOp  # noqa: F401,E402

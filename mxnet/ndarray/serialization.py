@@ -35,6 +35,12 @@ V3_MAGIC = 0xF993FACA
 _DEV_TYPES = {1: 'cpu', 2: 'gpu', 3: 'cpu_pinned', 5: 'cpu_shared'}
 
 
+def _umask():
+    m = os.umask(0)
+    os.umask(m)
+    return m
+
+
 # ---------------------------------------------------------------------------------------------
 # writing
 def _array_bytes(arr, parts):
@@ -105,6 +111,7 @@ def save(fname, data):
     try:
         with os.fdopen(fd, 'wb') as f:
             f.write(blob)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; MXNet's files get the umask's
         os.replace(tmp, fname)
     except BaseException:
         if os.path.exists(tmp):

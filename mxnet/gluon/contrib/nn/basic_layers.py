@@ -51,10 +51,10 @@ class HybridConcurrent(HybridSequential):
         return F.concat(*outs, dim=self.axis)
 
     def forward(self, x):
-        if isinstance(x, NDArray):
+        if not self._active and isinstance(x, NDArray):
             # a container holds no parameters of its own: run the children directly
             return self.hybrid_forward(nd, x)
-        return super().forward(x)
+        return HybridBlock.forward(self, x)
 
 
 class Identity(HybridBlock):

@@ -1,0 +1,225 @@
+"""``CachedOp``: a Symbol compiled once into a straight-line function and called on NDArrays.
+
+This is what a hybridized Gluon block runs (MXNet exposes it as ``mx.nd.CachedOp``). The graph
+is turned into Python source once: every operator node becomes one direct call of its registry
+forward with attributes parsed ahead of time, so a call costs no per-node interpretation, no
+attribute parsing and no NDArray wrapping between nodes. Recording is torch.autograd's: inside
+``autograd.record()`` the outputs are linked to the inputs (parameters included) that require
+gradients, so ``backward`` fills their ``.grad`` as the imperative run would.
+"""
+import torch
+
+from .base import MXNetError
+from . import _state
+from .operator.registry import OpError, _clean
+
+__all__ = ['CachedOp']
+
+_STATE = _state.state
+_grad_enabled = torch.is_grad_enabled
+_set_grad = torch._C._set_grad_enabled
+# flags MXNet's CachedOp accepts (anything else is an error there too)
+_KNOWN_FLAGS = frozenset(['static_alloc', 'static_shape', 'inline_limit', 'forward_bulk_size',
+                          'backward_bulk_size', 'data_indices', 'param_indices', 'is_dynamic'])
+
+
+def _single(n):
+    return n.op is None or n.num_outputs() == 1
+
+
+def compile_graph(order, heads):
+    """``run(V) -> tuple of head tensors`` for a graph in topological order.
+
+    ``V`` holds the tensors of the graph's variable nodes in their order of appearance in
+    ``order`` (MXNet's ``list_inputs`` order). Differentiable operators are called through their
+    forward directly; the others go through ``OpDef.compute`` (which links them into a recorded
+    graph with zero gradient). Callers choose torch's grad mode.
+    """
+    env = {}
+    lines = ['def run(V):']
+    names = {}
+    nvar = 0
+    var_lines = []
+    for k, n in enumerate(order):
+        if n.op is None:
+            names[id(n)] = 'v%d' % nvar
+            var_lines.append('v%d' % nvar)
+            nvar += 1
+            continue
+        ins = []
+        for c, i in n.inputs:
+            nm = names[id(c)]
+            ins.append(nm if _single(c) else '%s[%d]' % (nm, i))
+        names[id(n)] = 'r%d' % k
+        env['A%d' % k] = n.attrs
+        if n.op.differentiable:
+            env['F%d' % k] = n.op.fn
+            lines.append('    r%d = F%d(A%d%s)' % (k, k, k, ''.join(', ' + s for s in ins)))
+        else:
+            env['C%d' % k] = n.op.compute
+            lines.append('    r%d = C%d(A%d, [%s])' % (k, k, k, ', '.join(ins)))
+        if _single(n):
+            # an op with one visible output may still return hidden ones
+            lines.append('    if r%d.__class__ is tuple: r%d = r%d[0]' % (k, k, k))
+    if var_lines:
+        lines.insert(1, '    %s, = V' % ', '.join(var_lines))
+    outs = []
+    for n, i in heads:
+        nm = names[id(n)]
+        if n.op is None:
+            nm += '.clone()'    # an output never aliases an input array
+        outs.append(nm if _single(n) else '%s[%d]' % (nm, i))
+    lines.append('    return (%s,)' % ', '.join(outs))
+    exec(compile('\n'.join(lines), '<remx cached op>', 'exec'), env)  # noqa: S102
+    return env['run']
+
+
+def _interpret(order, heads, tensors):
+    """Node-by-node run through ``OpDef.compute`` (used to name the failing operator)."""
+    vals = {}
+    k = 0
+    for n in order:
+        if n.op is None:
+            vals[(id(n), 0)] = tensors[k]
+            k += 1
+            continue
+        r = n.op.compute(n.attrs, [vals[(id(c), i)] for c, i in n.inputs])
+        if isinstance(r, torch.Tensor):
+            r = (r,)
+        for i, t in enumerate(r):
+            vals[(id(n), i)] = t
+    return tuple(vals[(id(n), i)] for n, i in heads)
+
+
+class CachedOp:
+    """A Symbol compiled once and run on NDArrays (``mx.nd.CachedOp``).
+
+    Parameters
+    ----------
+    sym : Symbol
+        The graph. Its inputs are all its variables (arguments and auxiliary states) in
+        ``sym.list_inputs()`` order.
+    flags : list of (str, value) pairs or dict
+        MXNet's CachedOp flags (``static_alloc``, ``static_shape``, ``inline_limit``,
+        ``forward_bulk_size``, ``backward_bulk_size``, ``data_indices``, ``param_indices``);
+        accepted and recorded, they do not change results.
+
+    Calling ``op(*inputs, out=None)`` with one NDArray per input returns the output NDArray
+    (or a list of NDArrays when the graph has several outputs). Inside ``autograd.record()``
+    the call is recorded, so gradients reach every input that has one attached.
+    """
+
+    def __init__(self, sym, flags=()):
+        from .symbol.symbol import Symbol
+        if not isinstance(sym, Symbol):
+            raise TypeError('CachedOp expects a Symbol, got %s' % type(sym).__name__)
+        if isinstance(flags, dict):
+            flags = list(flags.items())
+        fl = {}
+        for item in flags:
+            try:
+                k, v = item
+            except (TypeError, ValueError):
+                raise MXNetError('CachedOp flags must be (name, value) pairs, got %r'
+                                 % (item,)) from None
+            if k not in _KNOWN_FLAGS:
+                raise MXNetError('Cannot find argument \'%s\' of CachedOp. Possible arguments: '
+                                 '%s' % (k, ', '.join(sorted(_KNOWN_FLAGS))))
+            fl[k] = v
+        self._flags = fl
+        self._symbol = sym
+        self._order = sym._order()
+        self._heads = list(sym._heads)
+        self._num_inputs = sum(1 for n in self._order if n.op is None)
+        self._input_names = [n.name for n in self._order if n.op is None]
+        self._run = compile_graph(self._order, self._heads)
+        self._num_outputs = len(self._heads)
+        self._monitor = None
+
+    @property
+    def handle(self):
+        return self
+
+    def _register_op_hook(self, callback, monitor_all=False):
+        """Call ``callback(name, op_name, array)`` after every operator (names as bytes, as
+        MXNet passes them; ``array`` is an NDArray where MXNet passes a raw handle); with
+        ``monitor_all`` also for every operator input."""
+        self._monitor = (callback, bool(monitor_all))
+
+    def _call_tensors(self, tensors):
+        """Run on torch tensors; returns a tuple of output tensors."""
+        grad_on = bool(_STATE.recording)
+        prev = _grad_enabled()
+        try:
+            if prev is not grad_on:
+                _set_grad(grad_on)
+            if self._monitor is not None:
+                return self._run_monitored(tensors)
+            return self._run(tensors)
+        except MXNetError:
+            raise
+        except Exception as e:  # noqa: BLE001 (re-run node by node to name the operator)
+            with torch.no_grad():
+                _interpret(self._order, self._heads, tensors)
+            raise OpError('Error in CachedOp: %s' % _clean(e)) from None
+        finally:
+            if prev is not grad_on:
+                _set_grad(prev)
+
+    def _run_monitored(self, tensors):
+        from .ndarray.ndarray import _wrap
+        cb, monitor_all = self._monitor
+        vals = {}
+        k = 0
+        for n in self._order:
+            if n.op is None:
+                vals[(id(n), 0)] = tensors[k]
+                k += 1
+                continue
+            ins = [vals[(id(c), i)] for c, i in n.inputs]
+            if monitor_all:
+                for nm, t in zip(n.input_names(), ins):
+                    cb(('%s_%s' % (n.name, nm)).encode(), n.op.name.encode(), _wrap(t.detach()))
+            r = n.op.compute(n.attrs, ins)
+            if isinstance(r, torch.Tensor):
+                r = (r,)
+            onames = n.output_names()
+            for i, t in enumerate(r):
+                vals[(id(n), i)] = t
+                if i < len(onames):
+                    cb(onames[i].encode(), n.op.name.encode(), _wrap(t.detach()))
+        return tuple(vals[(id(n), i)] for n, i in self._heads)
+
+    def __call__(self, *args, out=None, **kwargs):
+        from .ndarray.ndarray import NDArray, _wrap, _assign
+        if kwargs:
+            if set(kwargs) - {'default_ctx'}:
+                raise TypeError('CachedOp.__call__ got unexpected keyword argument(s): %s'
+                                % ', '.join(sorted(set(kwargs) - {'default_ctx'})))
+        if len(args) != self._num_inputs:
+            raise MXNetError('CachedOp requires %d inputs but %d were given (inputs: %s)'
+                             % (self._num_inputs, len(args), ', '.join(self._input_names)))
+        try:
+            tensors = [a._data for a in args]
+        except AttributeError:
+            raise TypeError('CachedOp only accepts NDArray inputs, got %s' % ', '.join(
+                type(a).__name__ for a in args if not isinstance(a, NDArray))) from None
+        res = self._call_tensors(tensors)
+        if out is not None:
+            outs = [out] if isinstance(out, NDArray) else list(out)
+            if len(outs) != len(res):
+                raise MXNetError('CachedOp: out has %d arrays but the graph has %d outputs'
+                                 % (len(outs), len(res)))
+            for o, r in zip(outs, res):
+                if tuple(o.shape) != tuple(r.shape):
+                    raise MXNetError('CachedOp: out has shape %s but the output has shape %s'
+                                     % (o.shape, tuple(r.shape)))
+            for o, r in zip(outs, res):
+                _assign(o, r)
+            return out
+        if len(res) == 1:
+            return _wrap(res[0])
+        return [_wrap(r) for r in res]
+
+    def __repr__(self):
+        return '<CachedOp %s>' % self._symbol.name if self._symbol.name else '<CachedOp group>'
