@@ -33,6 +33,8 @@ from . import executor  # noqa: F401
 from . import kvstore  # noqa: F401
 from . import kvstore as kv  # noqa: F401
 from . import model  # noqa: F401
+from . import module  # noqa: F401
+from . import module as mod  # noqa: F401
 from . import visualization  # noqa: F401
 from . import visualization as viz  # noqa: F401
 from . import monitor  # noqa: F401

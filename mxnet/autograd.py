@@ -7,13 +7,15 @@
   ('write' overwrites, 'add' accumulates), so ``x.grad`` is the same handle across steps.
 * ``grad(..., create_graph=True)`` returns new arrays that are themselves differentiable.
 """
+import itertools
 import weakref
 
 import torch
 
 from .base import MXNetError
 from ._state import state as _state
-from .ndarray.ndarray import NDArray, _wrap
+from .ndarray import ndarray as _nd_mod
+from .ndarray.ndarray import NDArray, _wrap, _opctx, _GNode
 
 __all__ = ['record', 'pause', 'train_mode', 'predict_mode', 'is_recording', 'is_training',
            'set_recording', 'set_training', 'mark_variables', 'backward', 'grad', 'Function',
@@ -142,6 +144,8 @@ def _make_variable(arr, grad_buf, grad_req):
     arr._data = t
     arr._grad = grad_buf
     arr._grad_req = grad_req
+    # MXNet names a marked variable varN (one counter with the nullN of unmarked leaves)
+    arr._node = (_GNode(None, 'var%d' % next(_nd_mod._VAR_COUNT), None, ()), 0)
 
 
 def _attach_grad(arr, grad_req='write', stype=None):
@@ -149,7 +153,8 @@ def _attach_grad(arr, grad_req='write', stype=None):
         raise MXNetError("attach_grad: storage type '%s' is not implemented (dense only)" % stype)
     if grad_req not in _GRAD_REQS:
         raise MXNetError("grad_req must be one of %s, got '%s'" % (_GRAD_REQS, grad_req))
-    buf = _wrap(torch.zeros_like(arr._data, requires_grad=False)) if grad_req != 'null' else None
+    buf = _wrap(torch.zeros_like(arr._data, requires_grad=False), _opctx(arr)) \
+        if grad_req != 'null' else None
     _make_variable(arr, buf, grad_req)
 
 
@@ -251,19 +256,75 @@ def grad(heads, variables, head_grads=None, retain_graph=None, create_graph=Fals
     finally:
         _state.training = prev
     out = []
-    for g, v in zip(res, vts):
+    for g, v, arr in zip(res, vts, variables):
         if g is None:
             g = torch.zeros_like(v, requires_grad=False)
         elif not create_graph:
             g = g.detach()
-        out.append(_wrap(g))
+        out.append(_wrap(g, _opctx(arr)))
     return out
 
 
+# ----------------------------------------------------------------------------------------------
+# recorded history (autograd.get_symbol). While recording, every operator with an input in the
+# graph leaves a light record on its outputs (NDArray._node = (_GNode, output index)); marked
+# variables carry one from attach_grad/mark_variables. Nothing is kept when not recording.
+def _reset_names():
+    """Restart the varN / node_N counters (as in a fresh process; for tests)."""
+    _nd_mod._VAR_COUNT = itertools.count()
+    _nd_mod._NODE_COUNT = itertools.count()
+
+
 def get_symbol(x):
-    """The recorded computation of x as a Symbol."""
-    raise MXNetError('autograd.get_symbol is not implemented in remx (graphs are recorded by '
-                     'torch.autograd); use HybridBlock.export for symbolic graphs')
+    """The recorded computation history of ``x`` as a Symbol.
+
+    Parameters
+    ----------
+    x : NDArray
+        An array computed inside ``autograd.record()`` from arrays with gradients attached.
+
+    Returns
+    -------
+    Symbol
+        Marked variables become arguments named ``var0``, ``var1``, ...; other leaves
+        ``nullN``; recorded operators are named ``node_0``, ``node_1``, ... in recording
+        order. Binding the arguments to the recorded values reproduces ``x``.
+    """
+    if not isinstance(x, NDArray):
+        raise MXNetError('get_symbol expects an NDArray, got %s' % type(x).__name__)
+    entry = getattr(x, '_node', None)
+    if entry is None:
+        raise MXNetError('Check failed: !Imperative::AGInfo::IsNone(*this): NDArray is not part '
+                         'of a computation graph. Did you forget to turn on recording?')
+    from .symbol.symbol import Symbol, _Node
+    from .operator.registry import get as _get_op
+    memo = {}
+
+    def convert(g):
+        done = memo.get(id(g))
+        if done is not None:
+            return done
+        stack = [g]
+        while stack:
+            n = stack[-1]
+            pending = [c for c, _ in n.inputs if id(c) not in memo]
+            if pending:
+                stack.extend(pending)
+                continue
+            stack.pop()
+            if id(n) in memo:
+                continue
+            if n.op is None:
+                memo[id(n)] = _Node(None, n.name, None, {}, [])
+            else:
+                op = _get_op(n.op)
+                attrs = n.attrs
+                if attrs is None or isinstance(attrs, dict):
+                    attrs = op.parse_attrs(dict(attrs or {}))
+                memo[id(n)] = _Node(op, 'node_%d' % n.name, attrs, attrs.given(),
+                                    [(memo[id(c)], i) for c, i in n.inputs])
+        return memo[id(g)]
+    return Symbol([(convert(entry[0]), entry[1])])
 
 
 # ----------------------------------------------------------------------------------------------
@@ -340,5 +401,6 @@ class Function:
             with pause(_state.training):
                 return self.forward(*inputs)
         outs = _Bridge.apply(self, *[x._data for x in inputs])
-        res = [_wrap(t) for t in outs]
+        c = _opctx(inputs[0]) if inputs else None
+        res = [_wrap(t, c) for t in outs]
         return res[0] if self._single else res

@@ -17,7 +17,10 @@ class Context:
     devstr2type = {'cpu': 1, 'gpu': 2, 'cpu_pinned': 3, 'cpu_shared': 5}
     _default_ctx = threading.local()
 
-    __slots__ = ('device_typeid', 'device_id', '_old_ctx', '_torch_device')
+    # _tag: what an NDArray created on this context stores as its ``_ctx`` (None when the torch
+    # device alone says the context: cpu(0), gpu(i)); _opc: the ``_ctx`` of the outputs of an
+    # operator whose first input lives here (MXNet computes cpu_pinned(i) inputs on cpu(i))
+    __slots__ = ('device_typeid', 'device_id', '_old_ctx', '_torch_device', '_tag', '_opc')
 
     def __init__(self, device_type, device_id=0):
         if isinstance(device_type, Context):
@@ -31,6 +34,12 @@ class Context:
             self.device_id = int(device_id)
         self._old_ctx = None
         self._torch_device = None
+        typ = self.device_typeid
+        self._tag = None if (typ == 2 or (typ == 1 and self.device_id == 0)) else self
+        if typ == 3:
+            self._opc = Context('cpu', self.device_id)._tag
+        else:
+            self._opc = self._tag
 
     @property
     def device_type(self):

@@ -26,6 +26,10 @@ _LOSS_OPS = frozenset(['SoftmaxOutput', 'SVMOutput', 'MakeLoss', 'make_loss', 'B
                        'LinearRegressionOutput', 'LogisticRegressionOutput',
                        'MAERegressionOutput', 'IdentityAttachKLSparseReg'])
 _STATE = _state.state
+# operators whose gradient MXNet passes through without a backward node (nothing to monitor)
+_NO_BACKWARD_NODE = frozenset(['elemwise_add', '_plus', '_Plus', '_add'])
+# operators whose backward outputs MXNet names after the forward inputs (NAME_backward_data)
+_BACKWARD_BY_INPUT_NAME = frozenset(['SliceChannel', 'split', 'MakeLoss', 'make_loss'])
 
 
 def _compile(order, heads):
@@ -100,6 +104,8 @@ class Executor:
         order = symbol._order()
         self._order = order
         aux = _aux_ids(order)
+        self._aux_var_ids = aux
+        self._mon_edges = None     # (node name, per-input edge tensors) of a monitored forward
         # where each graph variable's tensor comes from: ('arg', i) or ('aux', j)
         src = []
         ai = xi = 0
@@ -213,6 +219,7 @@ class Executor:
         try:
             with torch.enable_grad() if record else torch.no_grad():
                 if self._monitor_callback is None:
+                    self._mon_edges = None
                     outs = self._run(V)
                 else:
                     outs = self._run_monitored(V)
@@ -241,7 +248,7 @@ class Executor:
                     b = t
                 else:
                     bufs[k] = b = t
-                res.append(_wrap(b))
+                res.append(_wrap(b, self._ctx._tag))
         self.outputs = res
         self._output_dict = None
         return res
@@ -253,12 +260,27 @@ class Executor:
         cb = self._monitor_callback
         vals = {}
         k = 0
+        record = _STATE.recording and not self._monitor_all
+        edges = [] if record else None
+        aux = self._aux_var_ids
         for n in self._order:
             if n.op is None:
                 vals[(id(n), 0)] = V[k]
                 k += 1
                 continue
             ins = [vals[(id(c), i)] for c, i in n.inputs]
+            if record and n.op.name not in _NO_BACKWARD_NODE:
+                # one alias per edge, so backward can report each node's input gradients
+                ins = [t.view_as(t) if t.requires_grad else t for t in ins]
+                ts = [t for (c, _), t in zip(n.inputs, ins)
+                      if not (c.op is None and id(c) in aux)]
+                if n.op.name in _BACKWARD_BY_INPUT_NAME:
+                    names = ['%s_backward_%s' % (n.name, nm) for nm in n.input_names()]
+                elif len(ts) == 1:
+                    names = ['%s_backward_output' % n.name]
+                else:
+                    names = ['%s_backward_output%d' % (n.name, i) for i in range(len(ts))]
+                edges.append((names, ts))
             if self._monitor_all:
                 for nm, t in zip(n.input_names(), ins):
                     cb('%s_%s' % (n.name, nm), _wrap(t.detach()))
@@ -270,6 +292,7 @@ class Executor:
                 vals[(id(n), i)] = t
                 if i < len(names):
                     cb(names[i], _wrap(t.detach()))
+        self._mon_edges = edges
         return tuple(vals[(id(n), i)] for n, i in self._symbol._heads)
 
     def backward(self, out_grads=None, is_train=True):
@@ -321,12 +344,23 @@ class Executor:
             heads.append(h)
             hgrads.append(g)
         leaves = self._leaves
+        # as MXNet, a monitor also sees every node's input gradients (NAME_backward_outputI);
+        # with monitor_all, only the forward inputs and outputs are reported here
+        edges = self._mon_edges if (self._monitor_callback is not None and
+                                    not self._monitor_all) else None
+        mon_ts = []
+        if edges:
+            mon_ts = [t for _, ts in edges for t in ts if t.requires_grad]
         if heads:
             prev = _STATE.training
             _STATE.training = bool(is_train)
             try:
-                grads = torch.autograd.grad(heads, leaves, hgrads, retain_graph=True,
-                                            allow_unused=True)
+                grads = torch.autograd.grad(heads, list(leaves) + mon_ts, hgrads,
+                                            retain_graph=True, allow_unused=True)
+                if mon_ts:
+                    self._report_backward(edges, dict(zip(map(id, mon_ts),
+                                                          grads[len(leaves):])))
+                    grads = grads[:len(leaves)]
             except RuntimeError as e:
                 raise MXNetError('Executor.backward: %s' % str(e).strip().split('\n')[0]) \
                     from None
@@ -346,6 +380,17 @@ class Executor:
                     dst.zero_()
                 else:
                     dst.copy_(g)
+
+    def _report_backward(self, edges, grads):
+        """Show the monitor callback each node's input gradients, in backward order, as
+        ``NAME_backward_outputI`` (zeros where no gradient flows)."""
+        from .ndarray.ndarray import _wrap
+        cb = self._monitor_callback
+        for names, ts in reversed(edges):
+            for name, t in zip(names, ts):
+                g = grads.get(id(t))
+                g = torch.zeros_like(t) if g is None else g.detach()
+                cb(name, _wrap(g))
 
     # -- parameters -------------------------------------------------------------------------
     def copy_params_from(self, arg_params, aux_params=None, allow_extra_params=False):

@@ -2,8 +2,6 @@
 ProgressBar / LogValidationMetricsCallback (with a fake clock), and when do_checkpoint /
 module_checkpoint save (with stand-ins for mx.model.save_checkpoint and a module)."""
 import logging
-import sys
-import types
 
 import pytest
 
@@ -100,23 +98,18 @@ def test_callbacks_match_reference(compare):
         mx.callback.save_checkpoint = saved
 
 
-def test_do_checkpoint_calls_mx_model_lazily(monkeypatch):
-    calls = []
-    stub = types.ModuleType('mxnet.model')
-    stub.save_checkpoint = lambda *a, **k: calls.append((a, k))
-    monkeypatch.setitem(sys.modules, 'mxnet.model', stub)
-    monkeypatch.setattr(mx, 'model', stub, raising=False)
-    arg = {'w': nd.ones((2,))}
-    cb = mx.callback.do_checkpoint('/tmp/prefix', period=2)
+def test_do_checkpoint_writes_mx_model_checkpoints(tmp_path):
+    prefix = str(tmp_path / 'net')
+    net = mx.sym.FullyConnected(mx.sym.var('data'), num_hidden=2, name='fc')
+    arg = {'fc_weight': nd.ones((2, 3)), 'fc_bias': nd.zeros((2,))}
+    cb = mx.callback.do_checkpoint(prefix, period=2)
     for i in range(4):
-        cb(i, 'SYM', arg, {})
-    assert [c[0][:2] for c in calls] == [('/tmp/prefix', 2), ('/tmp/prefix', 4)]
-    assert calls[0][0][2:] == ('SYM', arg, {})
-    # without mx.model: a clear MXNetError, not an ImportError
-    monkeypatch.setitem(sys.modules, 'mxnet.model', None)
-    monkeypatch.delattr(mx, 'model', raising=False)
-    with pytest.raises(MXNetError, match='save_checkpoint'):
-        mx.callback.do_checkpoint('p')(0, None, {}, {})
+        cb(i, net, arg, {})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ['net-0002.params', 'net-0004.params',
+                                                         'net-symbol.json']
+    sym, a, x = mx.model.load_checkpoint(prefix, 4)
+    assert sym.list_arguments() == ['data', 'fc_weight', 'fc_bias'] and x == {}
+    assert (a['fc_weight'].asnumpy() == 1).all()
     with pytest.raises(MXNetError, match='period'):
         mx.callback.do_checkpoint('p', period='x')
 

@@ -152,7 +152,6 @@ def test_monitor_all_full(compare):
                                       "[bind(net_a())], 1)"))
 
 
-@pytest.mark.xfail(strict=True, reason=_GAP + ': backward nodes')
 def test_monitor_backward(compare):
     compare(_PRELUDE + _record('bw', "run(mx.monitor.Monitor(1), [bind(net_a(), grads=True)], "
                                      "1, train=True, backward=True)"))

@@ -27,7 +27,7 @@ from .. import name as _name
 from .. import initializer
 from .. import ndarray as nd
 from ..ndarray import NDArray
-from ..ndarray.ndarray import _wrap
+from ..ndarray.ndarray import _wrap, _opctx
 from .parameter import (Parameter, ParameterDict, DeferredInitializationError, _brief_list,
                         _indent, GluonAssertionError, GluonValueError)
 
@@ -983,9 +983,10 @@ class HybridBlock(Block):
                                if d is not None else p.data(ctx)._data)
         res = self._cached_op._call_tensors(tensors)
         fmt = self._out_format
+        c = _opctx(flat[0])  # outputs live on the first input's context (cpu(1) included)
         if fmt == 0:
-            return _wrap(res[0])
-        return _regroup([_wrap(r) for r in res], fmt)
+            return _wrap(res[0], c)
+        return _regroup([_wrap(r, c) for r in res], fmt)
 
     # -- calling ----------------------------------------------------------------------------
     def __call__(self, *args):

@@ -10,7 +10,7 @@ import torch
 
 from ..base import MXNetError, integer_types, numeric_types
 from .. import _state
-from .ndarray import NDArray, _wrap, _assign, _scalar_for
+from .ndarray import NDArray, _wrap, _assign, _scalar_for, _opctx, _record
 
 _STATE = _state.state
 
@@ -113,12 +113,22 @@ def getitem(arr, key):
         n = shape[0]
         if not -n <= key < n:
             raise IndexOutOfRange('index %d is out of bounds for axis 0 with size %d' % (key, n))
+        k = key % n
         if t.dim() == 1:
-            k = key % n
-            return _wrap(t[k:k + 1])
-        return _wrap(t[key])
+            out = _wrap(t[k:k + 1], arr._ctx)
+            if _STATE.recording and t.requires_grad:
+                _record_slice(arr, out, str(k), str(k + 1), None, False)
+            return out
+        out = _wrap(t[key], arr._ctx)
+        if _STATE.recording and t.requires_grad:
+            _record_slice(arr, out, str(k), str(k + 1), None, True)
+        return out
     if isinstance(key, slice) and (key.step is None or key.step == 1):
-        return _wrap(t[key])
+        out = _wrap(t[key], arr._ctx)
+        if _STATE.recording and t.requires_grad:
+            b, e, _ = key.indices(shape[0]) if shape else (0, 0, 1)
+            _record_slice(arr, out, str(b), str(max(b, e)), None, False)
+        return out
     keys = _normalise(key)
     if all(_is_basic(k) for k in keys):
         _check_ints(keys, shape)
@@ -129,7 +139,10 @@ def getitem(arr, key):
         if r.dim() == 0:
             r = r.reshape(1)
         # MXNet's slice op copies; keep that (mutating the result leaves the source alone)
-        return _wrap(r.clone())
+        out = _wrap(r.clone(), _opctx(arr))
+        if _STATE.recording and t.requires_grad and not flips:
+            _record_basic(arr, out, keys, isinstance(key, tuple))
+        return out
     dev = t.device
     tk = tuple(_convert(k, dev) for k in keys)
     try:
@@ -140,7 +153,45 @@ def getitem(arr, key):
         raise MXNetError('invalid index for NDArray of shape %s: %s' % (shape, e)) from None
     if r.dim() == 0:
         r = r.reshape(1)
-    return _wrap(r)
+    return _wrap(r, _opctx(arr))
+
+
+def _record_slice(arr, out, begin, end, step, reshape):
+    """Record x[key] as MXNet does: a ``slice`` op, then ``Reshape`` when an integer key
+    dropped axes."""
+    attrs = {'begin': begin, 'end': end}
+    if step is not None:
+        attrs['step'] = step
+    if not reshape:
+        _record('slice', attrs, (arr,), (out,))
+        return
+    mid = _wrap(None)
+    _record('slice', attrs, (arr,), (mid,))
+    _record('Reshape', {'shape': '[%s]' % ','.join(str(d) for d in out.shape)}, (mid,), (out,))
+
+
+def _record_basic(arr, out, keys, is_tuple):
+    """Record int / slice keys (no None or Ellipsis) as slice, plus Reshape for a tuple key
+    or an integer key (as MXNet 1.9.1 records them)."""
+    if any(k is None or k is Ellipsis for k in keys):
+        return
+    shape = arr.shape
+    begin, end, step = [], [], []
+    has_int = False
+    for ax in range(len(shape)):
+        k = keys[ax] if ax < len(keys) else slice(None)
+        if isinstance(k, slice):
+            begin.append(k.start)
+            end.append(k.stop)
+            step.append(k.step)
+        else:
+            k = int(k) % shape[ax]
+            begin.append(k)
+            end.append(k + 1)
+            step.append(None)
+            has_int = True
+    _record_slice(arr, out, str(tuple(begin)), str(tuple(end)), str(tuple(step)),
+                  has_int or is_tuple)
 
 
 def setitem(arr, key, value):

@@ -4,6 +4,7 @@ The handle owns ``_data`` (the tensor); in-place operations (``x[:] = v``, ``x +
 write into that tensor so every reference to the handle sees the change. Autograd metadata
 (``_grad``, ``_grad_req``) lives beside it; see :mod:`mxnet.autograd`.
 """
+import itertools
 import operator as _pyop
 
 import numpy as np
@@ -27,14 +28,26 @@ _new = object.__new__
 _no_grad = torch.no_grad
 
 
-def _wrap(t):
-    """New NDArray handle on tensor t (no copy)."""
+def _wrap(t, ctx=None):
+    """New NDArray handle on tensor t (no copy).
+
+    ``ctx`` is the Context to remember when t's device alone does not say it (cpu(i > 0),
+    cpu_pinned(i)): pass ``Context._tag`` for arrays created on a context and
+    ``_opctx(first_input)`` for operator outputs; None means "the device's context".
+    """
     a = _new(NDArray)
     a._data = t
     a._grad = None
     a._grad_req = 'null'
-    a._ctx = None
+    a._ctx = ctx
     return a
+
+
+def _opctx(x):
+    """The ``_ctx`` of an operator output whose first input is NDArray x (MXNet runs an operator
+    on its first input's context; cpu_pinned(i) inputs compute on cpu(i))."""
+    c = x._ctx
+    return c if c is None else c._opc
 
 
 def _to_tensor_device(ctx):
@@ -53,7 +66,9 @@ class NDArray:
     """An array on a context (``cpu(0)``, ``gpu(0)``) with MXNet's semantics."""
     # _fresh_grad (set by autograd when backward writes this variable's gradient, cleared by
     # Trainer.step) is left unset on ordinary arrays; read it with getattr(x, '_fresh_grad', False)
-    __slots__ = ('_data', '_grad', '_grad_req', '_ctx', '_fresh_grad', '__weakref__')
+    # _node (set by autograd only while recording, see autograd.get_symbol) is left unset on
+    # ordinary arrays; read it with getattr(x, '_node', None)
+    __slots__ = ('_data', '_grad', '_grad_req', '_ctx', '_fresh_grad', '_node', '__weakref__')
     __array_priority__ = 1000.0
 
     def __init__(self, handle=None, writable=True):
@@ -108,7 +123,12 @@ class NDArray:
     def T(self):
         if self.ndim > 2:
             raise MXNetError('Only 2D matrix is allowed to be transposed')
-        return _wrap(self._data.t().contiguous()) if self.ndim == 2 else self.copy()
+        if self.ndim == 2:
+            out = _wrap(self._data.t().contiguous(), _opctx(self))
+            if _STATE.recording and self._data.requires_grad:
+                _record_op('transpose', None, self, out)
+            return out
+        return self.copy()
 
     @property
     def grad(self):
@@ -142,7 +162,10 @@ class NDArray:
         if not copy and td == self._data.dtype:
             return self
         with _no_grad() if (self._data.requires_grad and not _STATE.recording) else _nullctx:
-            return _wrap(self._data.to(td, copy=True))
+            out = _wrap(self._data.to(td, copy=True), self._ctx)
+        if _STATE.recording and self._data.requires_grad:
+            _record_op('_copyto', None, self, out)
+        return out
 
     def copy(self):
         return self.copyto(self.context)
@@ -164,9 +187,9 @@ class NDArray:
             else:
                 with _no_grad():
                     t = src.to(other.torch_device, copy=True)
-            out = _wrap(t)
-            if other.device_typeid == 3:
-                out._ctx = other
+            out = _wrap(t, other._tag)
+            if _STATE.recording and src.requires_grad:
+                _record_op('_copyto', None, self, out)
             return out
         raise TypeError('copyto does not support type ' + str(type(other)))
 
@@ -182,7 +205,7 @@ class NDArray:
         raise MXNetError('mx.np arrays are not implemented in remx yet')
 
     def detach(self):
-        return _wrap(self._data.detach())
+        return _wrap(self._data.detach(), self._ctx)
 
     def wait_to_read(self):
         if self._data.is_cuda:
@@ -288,7 +311,10 @@ class NDArray:
             v = t.view(new)
         except RuntimeError:
             v = t.reshape(new)
-        return _wrap(v)
+        out = _wrap(v, self._ctx)
+        if _STATE.recording and t.requires_grad:
+            _record_op('Reshape', {'shape': '[%s]' % ','.join(str(d) for d in new)}, self, out)
+        return out
 
     def reshape_like(self, *args, **kwargs):
         from . import op
@@ -617,6 +643,9 @@ _OPNAMES = {
 def _binary(lhs, rhs, name):
     """lhs (NDArray) <op> rhs (NDArray or number), MXNet semantics."""
     a = lhs._data
+    c = lhs._ctx
+    if c is not None:
+        c = c._opc
     if type(rhs) is NDArray or isinstance(rhs, NDArray):
         b = rhs._data
         if a.dtype is not b.dtype:
@@ -626,11 +655,16 @@ def _binary(lhs, rhs, name):
         fn = _TORCH_BIN[name] if a.is_floating_point() else _INT_BIN[name]
         try:
             if _STATE.recording or not (a.requires_grad or b.requires_grad):
-                return _wrap(fn(a, b))
-            with _no_grad():
-                return _wrap(fn(a, b))
+                r = fn(a, b)
+            else:
+                with _no_grad():
+                    r = fn(a, b)
         except RuntimeError as e:
             raise _binary_error(name, a, b, e) from None
+        out = _wrap(r, c)
+        if _STATE.recording and (a.requires_grad or b.requires_grad):
+            _record_binary(out, name, lhs, rhs)
+        return out
     if isinstance(rhs, numeric_types):
         s = _scalar_for(a, rhs)
         fn = _TORCH_BIN[name] if a.is_floating_point() else _INT_BIN[name]
@@ -644,7 +678,10 @@ def _binary(lhs, rhs, name):
             raise MXNetError('Error in operator %s: %s' % (_OPNAMES[name][1], e)) from None
         if r.dtype is not a.dtype:
             r = r.to(a.dtype)
-        return _wrap(r)
+        out = _wrap(r, c)
+        if _STATE.recording and a.requires_grad:
+            _record_scalar(out, name, lhs, rhs)
+        return out
     if isinstance(rhs, np.ndarray):
         return _binary(lhs, array(rhs, ctx=lhs.context, dtype=lhs.dtype), name)
     if isinstance(rhs, torch.Tensor):
@@ -659,20 +696,33 @@ def _binary_error(name, a, b, e):
 
 
 def _inplace(self, other, name):
+    if _STATE.recording and getattr(self, '_node', None) is not None:
+        raise MXNetError('Check failed: AGInfo::IsNone(*output): Assigning to NDArrays that are '
+                         'already in a computational graph will cause undefined behavior when '
+                         'evaluating gradients. Please call backward first to clear the graph or '
+                         'do this out side of a record section. Also note that you cannot use '
+                         'inplace operations like +=, *=, relu(x, out=x), y[idx]=x, etc inside a '
+                         'record section.')
     r = _binary(self, other, name)
     if r.shape != self.shape:
         raise MXNetError('in-place %s: result shape %s does not match array shape %s'
                          % (name, r.shape, self.shape))
     _assign(self, r._data)
+    node = getattr(r, '_node', None)
+    if node is not None:
+        self._node = node
     return self
 
 
 def _unary_neg(x):
     t = x._data
     if _STATE.recording or not t.requires_grad:
-        return _wrap(torch.neg(t) if t.dtype is not torch.bool else ~t)
+        out = _wrap(torch.neg(t) if t.dtype is not torch.bool else ~t, _opctx(x))
+        if _STATE.recording and t.requires_grad:
+            _record_scalar(out, 'mul', x, -1.0)
+        return out
     with _no_grad():
-        return _wrap(torch.neg(t))
+        return _wrap(torch.neg(t), _opctx(x))
 
 
 def _ufunc(name, lhs, rhs, pyfn):
@@ -802,10 +852,7 @@ def array(source_array, ctx=None, dtype=None):
         t = torch.from_numpy(src)
         if src is source_array or not src.flags.owndata or dev.type != 'cpu':
             t = t.to(dev, copy=True)
-    out = _wrap(t)
-    if ctx.device_typeid == 3:
-        out._ctx = ctx
-    return out
+    return _wrap(t, ctx._tag)
 
 
 def _creation(shape, ctx, dtype, fn):
@@ -819,10 +866,7 @@ def _creation(shape, ctx, dtype, fn):
             raise MXNetError('shape must be an int or a tuple of ints, got %r' % (shape,)) from None
     if any(s < 0 for s in shape):
         raise MXNetError('shape %s has a negative dimension' % (shape,))
-    out = _wrap(fn(shape, dtype=torch_dtype(dtype), device=dev))
-    if ctx.device_typeid == 3:
-        out._ctx = ctx
-    return out
+    return _wrap(fn(shape, dtype=torch_dtype(dtype), device=dev), ctx._tag)
 
 
 def empty(shape, ctx=None, dtype=None):
@@ -866,7 +910,8 @@ def ones_like(data, **kwargs):
 
 
 def full_like(data, fill_value, **kwargs):
-    r = _wrap(torch.full_like(data._data.detach(), _scalar_for(data._data, fill_value)))
+    r = _wrap(torch.full_like(data._data.detach(), _scalar_for(data._data, fill_value)),
+              _opctx(data))
     return r
 
 
@@ -883,7 +928,7 @@ def arange(start, stop=None, step=1.0, repeat=1, infer_range=None, ctx=None, dty
     vals = torch.arange(n, dtype=torch.float64) * float(step) + float(start)
     if repeat != 1:
         vals = vals.repeat_interleave(int(repeat))
-    return _wrap(vals.to(device=dev, dtype=td))
+    return _wrap(vals.to(device=dev, dtype=td), ctx._tag)
 
 
 def linspace(start, stop, num, endpoint=True, ctx=None, dtype=np.float32):
@@ -893,7 +938,7 @@ def linspace(start, stop, num, endpoint=True, ctx=None, dtype=np.float32):
         vals = torch.linspace(float(start), float(stop), num, dtype=torch.float64)
     else:
         vals = torch.linspace(float(start), float(stop), num + 1, dtype=torch.float64)[:num]
-    return _wrap(vals.to(device=dev, dtype=torch_dtype(dtype)))
+    return _wrap(vals.to(device=dev, dtype=torch_dtype(dtype)), ctx._tag)
 
 
 def eye(N, M=0, k=0, ctx=None, dtype=np.float32, **kwargs):
@@ -903,7 +948,7 @@ def eye(N, M=0, k=0, ctx=None, dtype=np.float32, **kwargs):
     d = torch.ones(max(0, min(N, M - k) if k >= 0 else min(N + k, M)), dtype=t.dtype, device=dev)
     if d.numel():
         t.diagonal(k).copy_(d)
-    return _wrap(t)
+    return _wrap(t, ctx._tag)
 
 
 def from_numpy(ndarray, zero_copy=True):
@@ -930,7 +975,7 @@ def to_dlpack_for_write(data):
 
 
 def moveaxis(tensor, source, destination):
-    return _wrap(torch.movedim(tensor._data, source, destination).contiguous())
+    return _wrap(torch.movedim(tensor._data, source, destination).contiguous(), _opctx(tensor))
 
 
 def onehot_encode(indices, out):
@@ -969,7 +1014,7 @@ def concatenate(arrays, axis=0, always_copy=True):
         raise MXNetError('concatenate: no arrays')
     if not always_copy and len(arrays) == 1:
         return arrays[0]
-    return _wrap(torch.cat([a._data for a in arrays], dim=axis))
+    return _wrap(torch.cat([a._data for a in arrays], dim=axis), _opctx(arrays[0]))
 
 
 def histogram(a, bins=10, range=None):
@@ -1006,3 +1051,56 @@ def waitall():
     """Wait until every pending operation has finished (CUDA streams synchronised)."""
     if torch.cuda.is_available() and torch.cuda.is_initialized():
         torch.cuda.synchronize()
+
+
+# ---------------------------------------------------------------------------------------------
+# history for autograd.get_symbol. While recording, every operator with an input in the graph
+# leaves a light record on its outputs (NDArray._node = (_GNode, output index)); marked
+# variables carry one from attach_grad / mark_variables. Nothing is kept when not recording.
+_VAR_COUNT = itertools.count()    # varN (marked variables) and nullN (other leaves)
+_NODE_COUNT = itertools.count()   # node_N (recorded operators)
+
+
+class _GNode:
+    """One recorded operator (op: registry name; name: N of node_N; attrs: the parsed attrs or
+    a dict of MXNet attribute strings) or leaf (op None, name 'varN' / 'nullN')."""
+    __slots__ = ('op', 'name', 'attrs', 'inputs')
+
+    def __init__(self, op, name, attrs, inputs):
+        self.op = op
+        self.name = name
+        self.attrs = attrs
+        self.inputs = inputs
+
+
+def _record(op, attrs, inputs, outputs):
+    """Note that NDArrays ``outputs`` came from registry op ``op`` (attributes ``attrs``)
+    applied to ``inputs`` (NDArrays; None for an absent optional input)."""
+    entries = []
+    for a in inputs:
+        if a is None:
+            continue
+        e = getattr(a, '_node', None)
+        if e is None:
+            # a leaf that is not a marked variable: MXNet names it nullN
+            e = a._node = (_GNode(None, 'null%d' % next(_VAR_COUNT), None, ()), 0)
+        entries.append(e)
+    node = _GNode(op, next(_NODE_COUNT), attrs, entries)
+    i = 0
+    for o in outputs:
+        o._node = (node, i)
+        i += 1
+
+
+def _record_binary(out, name, lhs, rhs):
+    if name in ('rsub', 'rdiv', 'rmod', 'rpow'):
+        lhs, rhs = rhs, lhs
+    _record(_OPNAMES[name][0], None, (lhs, rhs), (out,))
+
+
+def _record_scalar(out, name, lhs, scalar):
+    _record(_OPNAMES[name][1], {'scalar': str(float(scalar))}, (lhs,), (out,))
+
+
+def _record_op(op, attrs, x, out):
+    _record(op, attrs, (x,), (out,))

@@ -10,26 +10,56 @@ import torch
 
 from ..base import MXNetError, _Null
 from ..operator.registry import OpError
+from ..context import current_context
 from .. import _state
-from .ndarray import NDArray, _wrap, _assign
+from .ndarray import NDArray, _wrap, _assign, _record
 
 _STATE = _state.state
 
 
-def _wrap_outputs(opdef, res, out):
+def _wrap_outputs(opdef, res, out, ctx=None):
+    """NDArrays for an op's result (``ctx``: the ``_ctx`` of new outputs), or write into out."""
     if isinstance(res, torch.Tensor):
         if out is not None:
             o = out[0] if isinstance(out, (list, tuple)) else out
             _write_out(opdef, o, res)
             return out
-        return _wrap(res)
+        return _wrap(res, ctx)
     res = tuple(res)
     if out is not None:
         outs = out if isinstance(out, (list, tuple)) else [out]
         for o, r in zip(outs, res):
             _write_out(opdef, o, r)
         return out
-    return [_wrap(r) for r in res]
+    return [_wrap(r, ctx) for r in res]
+
+
+def _out_ctx(opdef, attrs, arrays):
+    """``_ctx`` of an op's outputs: the first input's context (cpu_pinned(i) computes on
+    cpu(i)), or for a creation op its ``ctx`` attribute (default: the current context)."""
+    for a in arrays:
+        if a is not None:
+            c = a._ctx
+            return c if c is None else c._opc
+    if opdef.creation:
+        c = getattr(attrs, 'ctx', None)
+        if c is None:
+            c = current_context()
+        return c._tag
+    return None
+
+
+def _maybe_record(opdef, attrs, arrays, res, outs):
+    """While recording, note the op in the outputs' history (autograd.get_symbol) when one of
+    its inputs is part of the graph, as MXNet records it."""
+    for a in arrays:
+        if a is not None and a._data.requires_grad:
+            break
+    else:
+        return
+    if isinstance(outs, NDArray):
+        outs = (outs,)
+    _record(opdef.name, attrs, arrays, outs)
 
 
 def _write_out(opdef, o, r):
@@ -46,7 +76,10 @@ def invoke(opdef, arrays, kwargs, out=None):
     attrs = opdef.parse_attrs(kwargs)
     tensors = [None if a is None else a._data for a in arrays]
     res = opdef.compute(attrs, tensors)
-    return _wrap_outputs(opdef, res, out)
+    outs = _wrap_outputs(opdef, res, out, _out_ctx(opdef, attrs, arrays))
+    if _STATE.recording:
+        _maybe_record(opdef, attrs, arrays, res, outs)
+    return outs
 
 
 def make_function(opdef, func_name=None):
@@ -79,7 +112,11 @@ def make_function(opdef, func_name=None):
                 kwargs[variadic] = len(arrays)
             attrs = parse(kwargs)
             res = compute(attrs, [a._data for a in arrays])
-            return _wrap_outputs(opdef, res, out)
+            c = arrays[0]._ctx if arrays else None
+            outs = _wrap_outputs(opdef, res, out, c if c is None else c._opc)
+            if _STATE.recording:
+                _maybe_record(opdef, attrs, arrays, res, outs)
+            return outs
     else:
         def f(*args, out=None, name=None, **kwargs):
             if len(args) <= n_in and not kwargs.keys() & input_set:
@@ -118,9 +155,22 @@ def make_function(opdef, func_name=None):
                     del kwargs[k]
             attrs = parse(kwargs)
             res = compute(attrs, tensors)
+            if n_in:
+                a = arrays[0] if arrays else None
+                c = a._ctx if a is not None else _out_ctx(opdef, attrs, arrays)
+                if c is not None:
+                    c = c._opc
+            else:
+                c = _out_ctx(opdef, attrs, arrays)
             if type(res) is torch.Tensor and out is None:
-                return _wrap(res)
-            return _wrap_outputs(opdef, res, out)
+                r = _wrap(res, c)
+                if _STATE.recording:
+                    _maybe_record(opdef, attrs, arrays, res, r)
+                return r
+            outs = _wrap_outputs(opdef, res, out, c)
+            if _STATE.recording and out is None:
+                _maybe_record(opdef, attrs, arrays, res, outs)
+            return outs
 
     f.__name__ = func_name or opdef.name
     f.__qualname__ = f.__name__

@@ -574,7 +574,7 @@ class Symbol:
             t = vals[(id(n), i)]
             if t.untyped_storage().data_ptr() in in_ptrs:
                 t = t.clone()
-            outs.append(_wrap(t))
+            outs.append(_wrap(t, None if ctx is None else ctx._tag))
         return outs
 
     def copy(self):
