@@ -699,11 +699,53 @@ class Adam(Optimizer):
         wd = self._get_wd(index)
         t = self._index_update_count[index]
         lr *= math.sqrt(1.0 - self.beta2 ** t) / (1.0 - self.beta1 ** t)
-        kwargs = dict(self._common_kwargs(), beta1=self.beta1, beta2=self.beta2,
-                      epsilon=self.epsilon)
-        mean, var = state
-        nd.adam_update(weight, grad, mean, var, out=weight, lazy_update=self.lazy_update,
-                       lr=lr, wd=wd, **kwargs)
+        # adam_update's arithmetic, in place, without the operator call: the learning rate
+        # changes every step, so the registry would parse fresh attributes for each parameter
+        w, m, v = weight._data, state[0]._data, state[1]._data
+        c = self.clip_gradient
+        with torch.no_grad():
+            g = grad._data * self.rescale_grad + wd * w
+            if c and c > 0:
+                g = torch.clamp(g, -c, c)
+            m.mul_(self.beta1).add_((1 - self.beta1) * g)
+            v.mul_(self.beta2).add_((1 - self.beta2) * g * g)
+            w.copy_(w - lr * m / (torch.sqrt(v) + self.epsilon))
+
+    def _foreach_update(self, indices, weights, grads, states):
+        """``update`` for many weights at once with torch's multi-tensor (_foreach) kernels: the
+        same arithmetic in the same order, one dispatch per step instead of one per weight.
+        Returns False (nothing done) unless every weight is a dense float32 array on one
+        device, as the Trainer's usually are."""
+        ws = [w._data for w in weights]
+        dev = ws[0].device
+        for w, g in zip(ws, grads):
+            if w.dtype is not torch.float32 or w.device != dev or g._data.dtype is not w.dtype:
+                return False
+        lrs, wds = [], []
+        for index in indices:  # step counts, then lr/wd, index by index as update() does
+            self._update_count(index)
+            t = self._index_update_count[index]
+            lrs.append(self._get_lr(index) * math.sqrt(1.0 - self.beta2 ** t) /
+                       (1.0 - self.beta1 ** t))
+            wds.append(self._get_wd(index))
+        gs = [g._data for g in grads]
+        ms = [st[0]._data for st in states]
+        vs = [st[1]._data for st in states]
+        c = self.clip_gradient
+        fe = torch
+        with torch.no_grad():
+            g = fe._foreach_add(fe._foreach_mul(gs, self.rescale_grad), fe._foreach_mul(ws, wds))
+            if c and c > 0:
+                fe._foreach_clamp_min_(g, -c)
+                fe._foreach_clamp_max_(g, c)
+            fe._foreach_mul_(ms, self.beta1)
+            fe._foreach_add_(ms, fe._foreach_mul(g, 1 - self.beta1))
+            fe._foreach_mul_(vs, self.beta2)
+            fe._foreach_add_(vs, fe._foreach_mul(fe._foreach_mul(g, 1 - self.beta2), g))
+            den = fe._foreach_sqrt(vs)
+            fe._foreach_add_(den, self.epsilon)
+            fe._foreach_sub_(ws, fe._foreach_div(fe._foreach_mul(ms, lrs), den))
+        return True
 
 
 @register
@@ -977,6 +1019,10 @@ class Updater:
                                                           list(ws[s:s + agg]),
                                                           list(gs[s:s + agg]), states)
         else:
+            fe = getattr(self.optimizer, '_foreach_update', None)
+            if fe is not None and len(indices) > 1 and \
+                    fe(indices, weights, grads, [self.states[i] for i in indices]):
+                return
             for i, w, g in zip(indices, weights, grads):
                 self.optimizer.update_multi_precision(i, w, g, self.states[i])
 
