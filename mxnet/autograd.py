@@ -215,13 +215,40 @@ def _torch_error(e):
     return MXNetError('backward failed: %s' % msg)
 
 
+# torch's C++ autograd engine. torch.autograd.backward/grad validate head gradients in Python,
+# and the first call with explicit head gradients imports torch's symbolic-shape machinery
+# (sympy: ~0.5 s inside a user's first training step). Our heads and head gradients are
+# already checked (_parse_heads), so the engine is called directly where it exists.
+_ENGINE = getattr(getattr(torch.autograd, 'Variable', None), '_execution_engine', None)
+
+
+def _run_backward(ts, gs, retain_graph):
+    """Accumulate d(sum ts*gs)/d(leaf) into the leaves' .grad (torch.autograd.backward)."""
+    if _ENGINE is None:
+        torch.autograd.backward(ts, gs, retain_graph=retain_graph)
+    else:
+        _ENGINE.run_backward(tuple(ts), tuple(gs), bool(retain_graph), False, (), True, True)
+
+
+def _run_grad(ts, inputs, gs, retain_graph, create_graph=False):
+    """Gradients of ts (weighted by gs) w.r.t. inputs, None where unused (torch.autograd.grad
+    with allow_unused=True)."""
+    if _ENGINE is None:
+        return torch.autograd.grad(ts, inputs, gs, retain_graph=retain_graph,
+                                   create_graph=create_graph, allow_unused=True)
+    if retain_graph is None:
+        retain_graph = create_graph
+    return _ENGINE.run_backward(tuple(ts), tuple(gs), bool(retain_graph), bool(create_graph),
+                                tuple(inputs), True, False)
+
+
 def backward(heads, head_grads=None, retain_graph=False, train_mode=True):
     """Compute gradients of heads w.r.t. variables marked with attach_grad/mark_variables."""
     ts, gs = _parse_heads(heads, head_grads)
     prev = _state.training
     _state.training = train_mode
     try:
-        torch.autograd.backward(ts, gs, retain_graph=retain_graph)
+        _run_backward(ts, gs, retain_graph)
     except RuntimeError as e:
         raise _torch_error(e) from None
     finally:
@@ -249,8 +276,7 @@ def grad(heads, variables, head_grads=None, retain_graph=None, create_graph=Fals
     prev = _state.training
     _state.training = train_mode
     try:
-        res = torch.autograd.grad(ts, vts, gs, retain_graph=retain_graph,
-                                  create_graph=create_graph, allow_unused=True)
+        res = _run_grad(ts, vts, gs, retain_graph, create_graph)
     except RuntimeError as e:
         raise _torch_error(e) from None
     finally:

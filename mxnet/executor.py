@@ -16,6 +16,7 @@ import torch
 
 from .base import MXNetError
 from . import _state
+from .autograd import _run_grad
 from .ndarray import _GRAD_REQ_MAP
 
 __all__ = ['Executor']
@@ -355,8 +356,7 @@ class Executor:
             prev = _STATE.training
             _STATE.training = bool(is_train)
             try:
-                grads = torch.autograd.grad(heads, list(leaves) + mon_ts, hgrads,
-                                            retain_graph=True, allow_unused=True)
+                grads = _run_grad(heads, list(leaves) + mon_ts, hgrads, True)
                 if mon_ts:
                     self._report_backward(edges, dict(zip(map(id, mon_ts),
                                                           grads[len(leaves):])))
