@@ -775,9 +775,16 @@ def _collect(sym, order, vals, partial, known, empty):
 
 
 def _meta_run(node, shapes, dtypes):
-    """Run node's forward on meta tensors (real zeros when meta is unsupported)."""
+    """Run node's forward on meta tensors (real zeros when meta is unsupported).
+
+    Small inputs (up to 2**20 elements in all) run on real zeros first: many of torch's meta
+    kernels are Python registrations whose first use imports torch's symbolic-shape stack
+    (sympy; about 0.5 s, e.g. in a hybridized network's first call), while a tiny real
+    forward costs microseconds. Ops that fail on zeros (a Cholesky of zeros, ...) go on to
+    meta; the RNG state is kept, so sampling ops do not move the random stream."""
     op = node.op
-    for device in ('meta', 'cpu'):
+    total = sum(int(np.prod(s, dtype=np.int64)) for s in shapes)
+    for device in (('cpu', 'meta') if total <= (1 << 20) else ('meta', 'cpu')):
         tensors = []
         for s, d in zip(shapes, dtypes):
             dt = torch.float32 if d is None else _torch_dtype(d)
@@ -788,8 +795,12 @@ def _meta_run(node, shapes, dtypes):
             else:
                 tensors.append(torch.empty(s, dtype=dt, device='meta'))
         try:
-            with torch.no_grad():
-                res = op.fn(node.attrs, *tensors)
+            if device == 'cpu':
+                with torch.no_grad(), torch.random.fork_rng(devices=[]):
+                    res = op.fn(node.attrs, *tensors)
+            else:
+                with torch.no_grad():
+                    res = op.fn(node.attrs, *tensors)
         except MXNetError as e:
             err = e
             continue
