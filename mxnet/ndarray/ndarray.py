@@ -849,6 +849,8 @@ def array(source_array, ctx=None, dtype=None):
             raise MXNetError('array: cannot convert %s to an NDArray of %s: %s'
                              % (type(source_array).__name__, np.dtype(npd).name, e)) from None
         src = np.ascontiguousarray(src)
+        if not src.flags.writeable:  # a read-only buffer (np.frombuffer): torch may not wrap it
+            src = src.copy()
         t = torch.from_numpy(src)
         if src is source_array or not src.flags.owndata or dev.type != 'cpu':
             t = t.to(dev, copy=True)
