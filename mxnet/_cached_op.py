@@ -27,7 +27,33 @@ def _single(n):
     return n.op is None or n.num_outputs() == 1
 
 
-def compile_graph(order, heads):
+# creation ops whose shape may hold 0s in a symbolic graph: MXNet reads 0 as "unknown" and
+# takes the size from shape inference (the RNN layers' begin_state: zeros((L, 0, H)))
+_DYN_CREATION = frozenset(['_zeros', '_ones', '_full', '_empty', '_zeros_without_dtype'])
+
+
+def _dynamic_nodes(order):
+    return [n for n in order if n.op is not None and n.op.name in _DYN_CREATION
+            and 0 in tuple(getattr(n.attrs, 'shape', None) or ())]
+
+
+def concrete_attrs(order, dyn, var_shapes, what='CachedOp'):
+    """{id(node): attrs with the inferred shape} for the creation nodes ``dyn``, given the
+    shapes of the graph's variables in order."""
+    from .symbol.symbol import _infer_shapes
+    given = {id(n): tuple(s) for n, s in zip([n for n in order if n.op is None], var_shapes)}
+    shapes = _infer_shapes(order, given, {}, quiet=True)
+    out = {}
+    for n in dyn:
+        shp = shapes.get((id(n), 0))
+        if shp is None or 0 in shp:
+            raise MXNetError('%s: cannot infer the shape of %s (%s with shape %s) from the input '
+                             'shapes' % (what, n.name, n.op.name, n.attrs.shape))
+        out[id(n)] = n.attrs.replace(shape=tuple(shp))
+    return out
+
+
+def compile_graph(order, heads, override=None):
     """``run(V) -> tuple of head tensors`` for a graph in topological order.
 
     ``V`` holds the tensors of the graph's variable nodes in their order of appearance in
@@ -51,7 +77,7 @@ def compile_graph(order, heads):
             nm = names[id(c)]
             ins.append(nm if _single(c) else '%s[%d]' % (nm, i))
         names[id(n)] = 'r%d' % k
-        env['A%d' % k] = n.attrs
+        env['A%d' % k] = override.get(id(n), n.attrs) if override else n.attrs
         if n.op.differentiable:
             env['F%d' % k] = n.op.fn
             lines.append('    r%d = F%d(A%d%s)' % (k, k, k, ''.join(', ' + s for s in ins)))
@@ -132,7 +158,9 @@ class CachedOp:
         self._heads = list(sym._heads)
         self._num_inputs = sum(1 for n in self._order if n.op is None)
         self._input_names = [n.name for n in self._order if n.op is None]
-        self._run = compile_graph(self._order, self._heads)
+        self._dyn = _dynamic_nodes(self._order)
+        self._runs = {}   # input shapes -> compiled run, when creation nodes need inference
+        self._run = None if self._dyn else compile_graph(self._order, self._heads)
         self._num_outputs = len(self._heads)
         self._monitor = None
 
@@ -155,6 +183,8 @@ class CachedOp:
                 _set_grad(grad_on)
             if self._monitor is not None:
                 return self._run_monitored(tensors)
+            if self._run is None:
+                return self._run_for(tensors)(tensors)
             return self._run(tensors)
         except MXNetError:
             raise
@@ -165,6 +195,14 @@ class CachedOp:
         finally:
             if prev is not grad_on:
                 _set_grad(prev)
+
+    def _run_for(self, tensors):
+        sig = tuple(t.shape for t in tensors)
+        run = self._runs.get(sig)
+        if run is None:
+            over = concrete_attrs(self._order, self._dyn, sig)
+            run = self._runs[sig] = compile_graph(self._order, self._heads, over)
+        return run
 
     def _run_monitored(self, tensors):
         from .ndarray.ndarray import _wrap

@@ -17,6 +17,7 @@ import torch
 from .base import MXNetError
 from . import _state
 from .autograd import _run_grad
+from ._cached_op import _dynamic_nodes, concrete_attrs
 from .ndarray import _GRAD_REQ_MAP
 
 __all__ = ['Executor']
@@ -33,10 +34,12 @@ _NO_BACKWARD_NODE = frozenset(['elemwise_add', '_plus', '_Plus', '_add'])
 _BACKWARD_BY_INPUT_NAME = frozenset(['SliceChannel', 'split', 'MakeLoss', 'make_loss'])
 
 
-def _compile(order, heads):
+def _compile(order, heads, override=None):
     """Straight-line function ``run(V) -> tuple of head tensors`` for a topological order.
 
-    ``V`` holds the tensors of the graph's variables in order of appearance in ``order``.
+    ``V`` holds the tensors of the graph's variables in order of appearance in ``order``;
+    ``override`` replaces some nodes' attrs (creation ops whose 0-sized shape dims were
+    inferred at bind time).
     """
     env = {}
     lines = ['def run(V):']
@@ -49,7 +52,7 @@ def _compile(order, heads):
             nvar += 1
             continue
         env['C%d' % k] = n.op.compute
-        env['A%d' % k] = n.attrs
+        env['A%d' % k] = override.get(id(n), n.attrs) if override else n.attrs
         ins = []
         for c, i in n.inputs:
             nm = names[id(c)]
@@ -119,7 +122,12 @@ class Executor:
                     src.append((0, ai))
                     ai += 1
         self._src = src
-        self._run = _compile(order, symbol._heads)
+        dyn = _dynamic_nodes(order)
+        override = None
+        if dyn:  # e.g. an RNN's begin_state zeros((L, 0, H)): sizes come from the bound shapes
+            shapes = [(arg_arrays if kind == 0 else aux_arrays)[i].shape for kind, i in src]
+            override = concrete_attrs(order, dyn, shapes, 'bind')
+        self._run = _compile(order, symbol._heads, override)
         self._loss_heads = [n.op is not None and n.op.name in _LOSS_OPS
                             for n, _ in symbol._heads]
         self._grad_idx = [i for i, r in enumerate(reqs) if r != 'null']

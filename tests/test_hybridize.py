@@ -457,3 +457,65 @@ def test_hybridized_speed():
         assert bench(True) < bench(False) * 1.5
     finally:
         torch.set_num_threads(nthreads)
+
+
+_RNN_NET = '''
+from mxnet import gluon
+def rnn_net():
+    net = gluon.nn.HybridSequential()
+    with net.name_scope():
+        net.add(gluon.rnn.LSTM(8, layout='NTC', num_layers=2, bidirectional=True,
+                               input_size=4),
+                gluon.nn.Dense(3, flatten=False, in_units=16))
+    net.initialize()
+    rs = np.random.RandomState(4)
+    for p in net.collect_params().values():
+        p.set_data(nd.array(rs.uniform(-0.3, 0.3, p.shape)))
+    return net
+X = nd.array(np.random.RandomState(5).randn(2, 5, 4))
+'''
+
+
+def test_hybridized_rnn_layer_export_both_ways(reference, tmp_path):
+    """A hybridized net with an LSTM layer: its begin_state is zeros((L, 0, H)) in the traced
+    graph (0 = inferred), run by the CachedOp and by bound executors; exports move both ways."""
+    d = str(tmp_path)
+    env = run_local(_RNN_NET + '''
+net = rnn_net()
+OUT['imp'] = net(X)
+net.hybridize()
+x = X.copy(); x.attach_grad()
+with autograd.record():
+    y = net(x)
+y.backward()
+OUT['hyb'] = y; OUT['xgrad'] = x.grad
+OUT['b3'] = net(nd.ones((3, 5, 4)))   # another batch size: the zeros take it from inference
+net.export(%r + '/ours')
+''' % d)
+    np.testing.assert_allclose(env['hyb'], env['imp'], rtol=1e-5, atol=1e-6)
+    ref = reference(_RNN_NET + '''
+net = rnn_net()
+OUT['imp'] = net(X)
+x = X.copy(); x.attach_grad()
+with autograd.record():
+    y = net(x)
+y.backward()
+OUT['xgrad'] = x.grad
+net.hybridize(); net(X); net.export(%r + '/ref')
+sb = gluon.SymbolBlock.imports(%r + '/ours-symbol.json', ['data'], %r + '/ours-0000.params')
+OUT['ours_in_mx'] = sb(X)
+''' % (d, d, d))
+    np.testing.assert_allclose(env['imp'], ref['imp'], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(env['xgrad'], ref['xgrad'], rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(ref['ours_in_mx'], ref['imp'], rtol=1e-5, atol=1e-6)
+    sb = mx.gluon.SymbolBlock.imports(d + '/ref-symbol.json', ['data'], d + '/ref-0000.params')
+    X = nd.array(np.random.RandomState(5).randn(2, 5, 4))
+    np.testing.assert_allclose(sb(X).asnumpy(), ref['imp'], rtol=1e-5, atol=1e-6)
+    assert sb(nd.ones((3, 5, 4))).shape == (3, 5, 3)
+    sym, args, aux = mx.model.load_checkpoint(d + '/ref', 0)
+    mod = mx.mod.Module(sym, data_names=['data'], label_names=None)
+    mod.bind([('data', (2, 5, 4))], for_training=False)
+    mod.set_params(args, aux)
+    mod.forward(mx.io.DataBatch([X]))
+    np.testing.assert_allclose(mod.get_outputs()[0].asnumpy(), ref['imp'], rtol=1e-5,
+                               atol=1e-6)

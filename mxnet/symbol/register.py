@@ -42,6 +42,12 @@ def _build(opdef, hint, name, attr, pos, named, params):
             params[k] = v
     for k in [k for k, v in params.items() if v is _Null]:
         del params[k]
+    # keyword arguments of the form __name__ (mx.sym.zeros(..., __layout__='LNC'), the RNN
+    # layers' begin_state) are node attributes, not operator parameters, as in MXNet
+    for k in [k for k in params if k.startswith('__') and k.endswith('__')]:
+        v = params.pop(k)
+        if v is not None:
+            extra[_hidden_key(k)] = _attr_string(v)
     if opdef.variadic and not pos:
         raise MXNetError('%s: at least one input Symbol is required' % opdef.name)
     if opdef.variadic and opdef.variadic is not True:
