@@ -53,13 +53,17 @@ def concrete_attrs(order, dyn, var_shapes, what='CachedOp'):
     return out
 
 
-def compile_graph(order, heads, override=None):
+def compile_graph(order, heads, override=None, via_compute=False, clone_inputs=True,
+                  filename='<remx cached op>'):
     """``run(V) -> tuple of head tensors`` for a graph in topological order.
 
     ``V`` holds the tensors of the graph's variable nodes in their order of appearance in
     ``order`` (MXNet's ``list_inputs`` order). Differentiable operators are called through their
-    forward directly; the others go through ``OpDef.compute`` (which links them into a recorded
-    graph with zero gradient). Callers choose torch's grad mode.
+    forward directly; the others (every operator with ``via_compute``, as executors run them) go
+    through ``OpDef.compute`` (which links them into a recorded graph with zero gradient).
+    ``override`` replaces some nodes' attrs (see :func:`concrete_attrs`); with
+    ``clone_inputs`` a head that is an input variable is returned as a copy. Callers choose
+    torch's grad mode.
     """
     env = {}
     lines = ['def run(V):']
@@ -78,7 +82,7 @@ def compile_graph(order, heads, override=None):
             ins.append(nm if _single(c) else '%s[%d]' % (nm, i))
         names[id(n)] = 'r%d' % k
         env['A%d' % k] = override.get(id(n), n.attrs) if override else n.attrs
-        if n.op.differentiable:
+        if n.op.differentiable and not via_compute:
             env['F%d' % k] = n.op.fn
             lines.append('    r%d = F%d(A%d%s)' % (k, k, k, ''.join(', ' + s for s in ins)))
         else:
@@ -92,11 +96,11 @@ def compile_graph(order, heads, override=None):
     outs = []
     for n, i in heads:
         nm = names[id(n)]
-        if n.op is None:
+        if n.op is None and clone_inputs:
             nm += '.clone()'    # an output never aliases an input array
         outs.append(nm if _single(n) else '%s[%d]' % (nm, i))
     lines.append('    return (%s,)' % ', '.join(outs))
-    exec(compile('\n'.join(lines), '<remx cached op>', 'exec'), env)  # noqa: S102
+    exec(compile('\n'.join(lines), filename, 'exec'), env)  # noqa: S102
     return env['run']
 
 

@@ -22,21 +22,8 @@ BatchEndParam = namedtuple('BatchEndParams', ['epoch', 'nbatch', 'eval_metric', 
 
 
 def save_checkpoint(prefix, epoch, symbol, arg_params, aux_params, remove_amp_cast=True):
-    """Write ``prefix-symbol.json`` and ``prefix-%04d.params`` (``mx.model.save_checkpoint``).
-
-    Parameters
-    ----------
-    prefix : str
-        Prefix of the file names.
-    epoch : int
-        The epoch number, written into the params file name.
-    symbol : Symbol
-        The network.
-    arg_params, aux_params : dict of str -> NDArray
-        The model's arguments and auxiliary states.
-    remove_amp_cast : bool, default True
-        Drop AMP cast nodes from the saved symbol.
-    """
+    """``mx.model.save_checkpoint`` (MXNet re-exports it here). mx.model imports this module,
+    so the function is looked up when called."""
     from .model import save_checkpoint as save  # mx.model imports this module
     return save(prefix, epoch, symbol, arg_params, aux_params, remove_amp_cast=remove_amp_cast)
 

@@ -17,7 +17,7 @@ import torch
 from .base import MXNetError
 from . import _state
 from .autograd import _run_grad
-from ._cached_op import _dynamic_nodes, concrete_attrs
+from ._cached_op import _dynamic_nodes, compile_graph, concrete_attrs
 from .ndarray import _GRAD_REQ_MAP
 
 __all__ = ['Executor']
@@ -32,47 +32,6 @@ _STATE = _state.state
 _NO_BACKWARD_NODE = frozenset(['elemwise_add', '_plus', '_Plus', '_add'])
 # operators whose backward outputs MXNet names after the forward inputs (NAME_backward_data)
 _BACKWARD_BY_INPUT_NAME = frozenset(['SliceChannel', 'split', 'MakeLoss', 'make_loss'])
-
-
-def _compile(order, heads, override=None):
-    """Straight-line function ``run(V) -> tuple of head tensors`` for a topological order.
-
-    ``V`` holds the tensors of the graph's variables in order of appearance in ``order``;
-    ``override`` replaces some nodes' attrs (creation ops whose 0-sized shape dims were
-    inferred at bind time).
-    """
-    env = {}
-    lines = ['def run(V):']
-    names = {}
-    nvar = 0
-    for k, n in enumerate(order):
-        if n.op is None:
-            names[id(n)] = 'v%d' % nvar
-            lines.append('    v%d = V[%d]' % (nvar, nvar))
-            nvar += 1
-            continue
-        env['C%d' % k] = n.op.compute
-        env['A%d' % k] = override.get(id(n), n.attrs) if override else n.attrs
-        ins = []
-        for c, i in n.inputs:
-            nm = names[id(c)]
-            ins.append(nm if c.op is None or _single(c) else '%s[%d]' % (nm, i))
-        names[id(n)] = 'r%d' % k
-        lines.append('    r%d = C%d(A%d, [%s])' % (k, k, k, ', '.join(ins)))
-        if _single(n):
-            # an op with one visible output may still return a tuple (hidden outputs)
-            lines.append('    if r%d.__class__ is tuple: r%d = r%d[0]' % (k, k, k))
-    outs = []
-    for n, i in heads:
-        nm = names[id(n)]
-        outs.append(nm if n.op is None or _single(n) else '%s[%d]' % (nm, i))
-    lines.append('    return (%s,)' % ', '.join(outs))
-    exec(compile('\n'.join(lines), '<remx executor graph>', 'exec'), env)  # noqa: S102
-    return env['run']
-
-
-def _single(n):
-    return n.op is None or n.num_outputs() == 1
 
 
 class Executor:
@@ -127,7 +86,10 @@ class Executor:
         if dyn:  # e.g. an RNN's begin_state zeros((L, 0, H)): sizes come from the bound shapes
             shapes = [(arg_arrays if kind == 0 else aux_arrays)[i].shape for kind, i in src]
             override = concrete_attrs(order, dyn, shapes, 'bind')
-        self._run = _compile(order, symbol._heads, override)
+        # every op through OpDef.compute (non-differentiable ones get a zero-gradient link);
+        # forward() itself copies outputs that alias bound inputs
+        self._run = compile_graph(order, symbol._heads, override, via_compute=True,
+                                  clone_inputs=False, filename='<remx executor graph>')
         self._loss_heads = [n.op is not None and n.op.name in _LOSS_OPS
                             for n, _ in symbol._heads]
         self._grad_idx = [i for i, r in enumerate(reqs) if r != 'null']

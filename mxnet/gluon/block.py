@@ -988,16 +988,7 @@ class HybridBlock(Block):
             return _wrap(res[0], c)
         return _regroup([_wrap(r, c) for r in res], fmt)
 
-    # -- calling ----------------------------------------------------------------------------
-    def __call__(self, *args):
-        """Run forward (the cached graph once hybridized) between the hooks."""
-        for hook in self._forward_pre_hooks.values():
-            hook(self, args)
-        out = self.forward(*args)
-        for hook in self._forward_hooks.values():
-            hook(self, args, out)
-        return out
-
+    # -- calling (Block.__call__ runs the hooks around forward) -----------------------------
     def forward(self, x, *args):
         """Run on NDArrays (through the cached graph when hybridized) or build the graph on
         Symbols."""

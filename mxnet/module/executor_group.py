@@ -38,26 +38,17 @@ def _load_general(data, targets, major_axis):
                     d_src.copyto(d_dst)
 
 
-def _load_data(batch, targets, major_axis):
+def _load_batch(batch, targets, major_axis, field):
+    """Copy ``batch.data`` or ``batch.label`` (``field``) into the targets; a list of batches
+    (one per context, pre-sliced) gives each target its own batch's array."""
     if isinstance(batch, list):
-        new_batch = [[] for _ in range(len(targets))]
+        arrays = [[] for _ in range(len(targets))]
         for one in batch:
-            for i, arr in enumerate(one.data):
-                new_batch[i].append(arr)
-        _load_general(new_batch, targets, major_axis)
+            for i, arr in enumerate(getattr(one, field)):
+                arrays[i].append(arr)
+        _load_general(arrays, targets, major_axis)
     else:
-        _load_general(batch.data, targets, major_axis)
-
-
-def _load_label(batch, targets, major_axis):
-    if isinstance(batch, list):
-        new_batch = [[] for _ in range(len(targets))]
-        for one in batch:
-            for i, arr in enumerate(one.label):
-                new_batch[i].append(arr)
-        _load_general(new_batch, targets, major_axis)
-    else:
-        _load_general(batch.label, targets, major_axis)
+        _load_general(getattr(batch, field), targets, major_axis)
 
 
 def _merge_multi_context(outputs, major_axis):
@@ -290,16 +281,16 @@ class DataParallelExecutorGroup(object):
 
     def forward(self, data_batch, is_train=None):
         """Load ``data_batch`` (sliced) into the executors and run them."""
-        _load_data(data_batch, self.data_arrays, self.data_layouts)
+        _load_batch(data_batch, self.data_arrays, self.data_layouts, 'data')
         if is_train is None:
             is_train = self.for_training
         if isinstance(data_batch, list):
             if self.label_arrays is not None and data_batch is not None and \
                     data_batch[0].label:
-                _load_label(data_batch, self.label_arrays, self.label_layouts)
+                _load_batch(data_batch, self.label_arrays, self.label_layouts, 'label')
         else:
             if self.label_arrays is not None and data_batch.label:
-                _load_label(data_batch, self.label_arrays, self.label_layouts)
+                _load_batch(data_batch, self.label_arrays, self.label_layouts, 'label')
         for exec_ in self.execs:
             exec_.forward(is_train=is_train)
 

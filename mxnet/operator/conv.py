@@ -163,14 +163,6 @@ def _conv_forward(opname, attrs, data, weight, bias):
     if c % g or weight.shape != (cfg.nf, c // g) + cfg.kernel \
             or (bias is not None and bias.shape != (cfg.nf,)):
         _conv_shape_error(opname, cfg, data, weight, bias)
-    if data.is_meta and cfg.fn is _CONV_FN[cfg.n]:
-        # shape inference: torch's meta convolution imports its symbolic-shape machinery
-        # (~0.5 s on a hybridized net's first call); the size is plain arithmetic
-        _conv_size_error(opname, cfg, data)
-        sp = tuple((x + 2 * p - dk) // st + 1 for x, p, dk, st in
-                   zip(data.shape[2:], cfg.pad, cfg.dk, cfg.stride))
-        out = data.new_empty((data.shape[0], cfg.nf) + sp)
-        return out.movedim(1, -1) if cfg.cl else out
     try:
         out = cfg.fn(data, weight, bias, cfg.stride, cfg.pad, cfg.dilate, g)
     except RuntimeError:

@@ -9,6 +9,7 @@ import logging
 import math
 import os
 import pickle
+import types
 import warnings
 
 import numpy
@@ -17,6 +18,7 @@ import torch
 from ..base import MXNetError
 from .. import ndarray as nd
 from ..ndarray import NDArray, zeros
+from ..operator import registry as _op_registry
 
 __all__ = ['AdaDelta', 'AdaGrad', 'Adam', 'Adamax', 'DCASGD', 'FTML', 'Ftrl', 'LARS', 'LBSGD',
            'NAG', 'NDabs', 'Nadam', 'Optimizer', 'RMSProp', 'SGD', 'SGLD', 'Signum', 'LAMB',
@@ -38,6 +40,11 @@ def _flatten_list(nested):
 
 def _t(x):
     return x._data
+
+
+# attributes for calling an operator's forward directly (plain fields, as OpDef attrs have)
+_OpAttrs = types.SimpleNamespace
+_ADAM_FWD = _op_registry.get('adam_update').fn
 
 
 class Optimizer:
@@ -699,17 +706,15 @@ class Adam(Optimizer):
         wd = self._get_wd(index)
         t = self._index_update_count[index]
         lr *= math.sqrt(1.0 - self.beta2 ** t) / (1.0 - self.beta1 ** t)
-        # adam_update's arithmetic, in place, without the operator call: the learning rate
-        # changes every step, so the registry would parse fresh attributes for each parameter
-        w, m, v = weight._data, state[0]._data, state[1]._data
+        # the adam_update operator's forward, called without the registry: the learning rate
+        # changes every step, so nd.adam_update would parse fresh attributes for each weight
         c = self.clip_gradient
+        a = _OpAttrs(lr=lr, wd=wd, beta1=self.beta1, beta2=self.beta2, epsilon=self.epsilon,
+                     rescale_grad=self.rescale_grad, clip_gradient=c if c else -1.0)
+        w = weight._data
+        res = _ADAM_FWD(a, w, grad._data, state[0]._data, state[1]._data)
         with torch.no_grad():
-            g = grad._data * self.rescale_grad + wd * w
-            if c and c > 0:
-                g = torch.clamp(g, -c, c)
-            m.mul_(self.beta1).add_((1 - self.beta1) * g)
-            v.mul_(self.beta2).add_((1 - self.beta2) * g * g)
-            w.copy_(w - lr * m / (torch.sqrt(v) + self.epsilon))
+            w.copy_(res)
 
     def _foreach_update(self, indices, weights, grads, states):
         """``update`` for many weights at once with torch's multi-tensor (_foreach) kernels: the
