@@ -83,17 +83,18 @@ def main():
         if os.path.exists(args.ref):
             racc, ref = _median([args.ref, TRAIN] + flags, args.repeats, refcwd)
             ref_s = '%.0f (acc %.4f)' % (ref, racc)
+            ratio = '%.2fx' % (ours / ref)
         else:
-            ref_s = 'n/a'
-        rows.append((mode, '%.0f (acc %.4f)' % (ours, acc), ref_s))
+            ref_s = ratio = 'n/a'
+        rows.append((mode, '%.0f (acc %.4f)' % (ours, acc), ref_s, ratio))
     tacc, tsp = _median([sys.executable, '-c', _TORCH % os.path.join(ROOT, 'examples')],
                         args.repeats, scratch)
-    rows.append(('plain PyTorch', '', '%.0f (acc %.4f)' % (tsp, tacc)))
-    print('%-14s | %-24s | %-24s' % ('LeNet, digits', 'remx samples/s', 'MXNet 1.9.1 samples/s'))
-    print('-' * 68)
-    for mode, a, b in rows[:-1]:
-        print('%-14s | %-24s | %-24s' % (mode, a, b))
-    print('%-14s | %s' % (rows[-1][0], rows[-1][2]))
+    print('%-14s | %-24s | %-24s | %s' % ('LeNet, digits', 'remx samples/s',
+                                            'MXNet 1.9.1 samples/s', 'remx/MXNet'))
+    print('-' * 81)
+    for mode, a, b, r in rows:
+        print('%-14s | %-24s | %-24s | %s' % (mode, a, b, r))
+    print('%-14s | %.0f (acc %.4f)' % ('plain PyTorch', tsp, tacc))
 
 
 if __name__ == '__main__':
