@@ -7,12 +7,21 @@ __version__ = '1.9.1'  # the MXNet API level implemented (client libraries check
 
 from .base import MXNetError  # noqa: F401
 from . import base  # noqa: F401
+from . import libinfo  # noqa: F401
+from . import log  # noqa: F401
+from . import registry  # noqa: F401
+from . import util  # noqa: F401
+from .util import (is_np_array, np_array, use_np_array, is_np_shape, np_shape,  # noqa: F401
+                   set_np_shape, use_np_shape, use_np)
+from . import runtime  # noqa: F401
+from . import engine  # noqa: F401
 from .context import Context, cpu, gpu, cpu_pinned, current_context, num_gpus  # noqa: F401
 from . import context  # noqa: F401
 from . import ndarray  # noqa: F401
 from . import ndarray as nd  # noqa: F401
 from . import autograd  # noqa: F401
 from . import random  # noqa: F401
+from . import random as rnd  # noqa: F401
 from . import test_utils  # noqa: F401
 from . import operator  # noqa: F401
 from . import name  # noqa: F401
@@ -38,5 +47,11 @@ from . import module as mod  # noqa: F401
 from . import visualization  # noqa: F401
 from . import visualization as viz  # noqa: F401
 from . import monitor  # noqa: F401
+from . import monitor as mon  # noqa: F401
 from . import image  # noqa: F401
 from . import image as img  # noqa: F401
+from . import contrib  # noqa: F401
+from . import numpy  # noqa: F401
+from . import numpy as np  # noqa: F401
+from . import numpy_extension  # noqa: F401
+from . import numpy_extension as npx  # noqa: F401

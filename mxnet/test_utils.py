@@ -4,7 +4,17 @@
 Symbol exists here they also accept a Python callable taking NDArrays (a remx extension), which
 is how the operator tests check gradients against finite differences.
 """
+import bz2  # noqa: F401
 import contextlib
+import errno  # noqa: F401
+import gzip  # noqa: F401
+import json  # noqa: F401
+import logging  # noqa: F401
+import platform  # noqa: F401
+import struct  # noqa: F401
+import time  # noqa: F401
+import traceback  # noqa: F401
+import zipfile  # noqa: F401
 from collections import OrderedDict  # noqa: F401  (MXNet's test_utils exposes it)
 from contextlib import contextmanager  # noqa: F401
 import numbers
@@ -12,19 +22,18 @@ import os
 import sys
 
 import numpy as np
+import numpy.random as rnd  # noqa: F401
+import numpy.testing as npt  # noqa: F401
 
+import mxnet as mx  # noqa: F401  (MXNet's test_utils exposes mx; the package is initialising)
 from .base import MXNetError
 from .context import Context, current_context, cpu, gpu, num_gpus
+from .runtime import Features  # noqa: F401
+from .util import use_np  # noqa: F401
 from . import ndarray as nd
 from .ndarray import NDArray, array
 from . import autograd
 
-__all__ = ['default_context', 'set_default_context', 'default_dtype', 'get_rtol', 'get_atol',
-           'almost_equal', 'assert_almost_equal', 'assert_allclose', 'same', 'rand_shape_2d',
-           'rand_shape_3d', 'rand_shape_nd', 'rand_ndarray', 'random_arrays', 'numeric_grad',
-           'check_numeric_gradient', 'assert_exception', 'list_gpus', 'environment',
-           'check_symbolic_forward', 'check_symbolic_backward', 'simple_forward',
-           'assert_almost_equal_ignore_nan', 'same_array', 'effective_dtype', 'get_tolerance']
 
 _default_ctx = [None]
 
@@ -650,17 +659,7 @@ def retry(n):
     return decorate
 
 
-def setenv(name, value):
-    """Set environment variable name to value (unset it when value is None)."""
-    if value is None:
-        os.environ.pop(name, None)
-    else:
-        os.environ[name] = str(value)
-
-
-def getenv(name):
-    """The value of environment variable name, or None."""
-    return os.environ.get(name)
+from .util import setenv, getenv  # noqa: E402,F401  (one implementation, mx.util's)
 
 
 @contextlib.contextmanager
@@ -1030,6 +1029,14 @@ def get_im2rec_path(home_env='MXNET_HOME'):
                      'tools/im2rec.py' % home_env)
 
 
-__all__ = sorted(n for n, v in list(globals().items())
-                 if not n.startswith('_') and n not in ('np', 'os', 'sys', 'numbers', 'contextlib',
-                                                        'nd', 'autograd'))
+# MXNet's test_utils has no __all__: ``from mxnet.test_utils import *`` brings every public
+# global, modules included (mx, np, sys, os, ...), and MXNet's own tests rely on that.
+def __getattr__(name):
+    # heavy optional modules MXNet's test_utils imported eagerly, loaded here on first use
+    if name == 'ss':
+        import scipy.stats as ss  # pylint: disable=import-outside-toplevel
+        return ss
+    if name == 'requests':
+        import requests  # pylint: disable=import-outside-toplevel
+        return requests
+    raise AttributeError("module 'mxnet.test_utils' has no attribute %r" % name)

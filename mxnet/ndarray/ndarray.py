@@ -24,6 +24,16 @@ __all__ = ['NDArray', 'array', 'empty', 'zeros', 'ones', 'full', 'arange', 'lins
            'histogram', 'imdecode', 'split_v2', 'Custom']
 
 _STATE = _state.state
+
+# MXNet's storage-type ids (include/mxnet/ndarray.h); remx stores only 'default' arrays
+_STORAGE_TYPE_UNDEFINED = -1
+_STORAGE_TYPE_DEFAULT = 0
+_STORAGE_TYPE_ROW_SPARSE = 1
+_STORAGE_TYPE_CSR = 2
+_STORAGE_TYPE_STR_TO_ID = {'undefined': _STORAGE_TYPE_UNDEFINED, 'default': _STORAGE_TYPE_DEFAULT,
+                           'row_sparse': _STORAGE_TYPE_ROW_SPARSE, 'csr': _STORAGE_TYPE_CSR}
+_STORAGE_TYPE_ID_TO_STR = {v: k for k, v in _STORAGE_TYPE_STR_TO_ID.items()}
+py_slice = slice  # MXNet's ndarray module keeps the builtin under this name
 _new = object.__new__
 _no_grad = torch.no_grad
 
