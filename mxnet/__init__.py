@@ -5,6 +5,35 @@ kernels, devices and autograd engine underneath.
 """
 __version__ = '1.9.1'  # the MXNet API level implemented (client libraries check it)
 
+
+def _warn_other_mxnet():
+    """Warn once when another distribution (Apache's mxnet, mxnet-cu*, mxnet-mkl...) is
+    installed beside remx: both provide the ``mxnet`` package, and whichever comes first on
+    sys.path is the one imported (pip may also overwrite one's files with the other's)."""
+    import os as _os
+    import sys as _sys
+    import warnings as _warnings
+    here = _os.path.dirname(_os.path.dirname(_os.path.abspath(__file__)))
+    for entry in _sys.path:
+        try:
+            names = _os.listdir(entry or '.')
+        except OSError:
+            continue
+        for n in names:
+            low = n.lower()
+            if low.startswith('mxnet') and low.endswith(('.dist-info', '.egg-info')) and \
+                    (low[5:6] in ('-', '_') or low[5:6] == '.'):
+                _warnings.warn(
+                    'remx: another MXNet distribution (%s in %s) is installed in this '
+                    'environment; it provides the same "mxnet" package as remx, and the one '
+                    'imported now is %s. Uninstall one of them (pip uninstall mxnet) or use '
+                    'separate virtual environments.' % (n, entry or '.', here),
+                    RuntimeWarning, stacklevel=3)
+                return
+
+
+_warn_other_mxnet()
+
 from .base import MXNetError  # noqa: F401
 from . import base  # noqa: F401
 from . import libinfo  # noqa: F401
@@ -15,6 +44,7 @@ from .util import (is_np_array, np_array, use_np_array, is_np_shape, np_shape,  
                    set_np_shape, use_np_shape, use_np)
 from . import runtime  # noqa: F401
 from . import engine  # noqa: F401
+from . import profiler  # noqa: F401
 from .context import Context, cpu, gpu, cpu_pinned, current_context, num_gpus  # noqa: F401
 from . import context  # noqa: F401
 from . import ndarray  # noqa: F401
@@ -42,6 +72,7 @@ from . import executor  # noqa: F401
 from . import kvstore  # noqa: F401
 from . import kvstore as kv  # noqa: F401
 from . import model  # noqa: F401
+from . import rnn  # noqa: F401
 from . import module  # noqa: F401
 from . import module as mod  # noqa: F401
 from . import visualization  # noqa: F401
