@@ -11,6 +11,8 @@ The graph is turned once into straight-line Python source (one registry call per
 per-node interpretation at run time), compiled, and run on the arrays' torch tensors; backward
 goes through torch.autograd from the graph recorded by a training forward.
 """
+import os
+
 import numpy as np
 import torch
 
@@ -51,7 +53,7 @@ class Executor:
     """
 
     def __init__(self, symbol, ctx, grad_req, group2ctx, arg_arrays, grad_arrays, aux_arrays,
-                 reqs, out_shapes=None, out_types=None):
+                 reqs, out_shapes=None, out_types=None, out_arrays=None):
         from .symbol.symbol import _aux_ids
         self._symbol = symbol
         self._ctx = ctx
@@ -64,6 +66,9 @@ class Executor:
         self._arg_dict = self._grad_dict = self._aux_dict = self._output_dict = None
         self._monitor_callback = None
         self._monitor_all = False
+        # MXNet's graph passes read their switches when binding
+        self._cse = os.environ.get('MXNET_ELIMINATE_COMMON_EXPR', '1').strip().lower() not in \
+            ('0', 'false', 'off', '')
         order = symbol._order()
         self._order = order
         aux = _aux_ids(order)
@@ -95,11 +100,23 @@ class Executor:
         self._grad_idx = [i for i, r in enumerate(reqs) if r != 'null']
         self._leaves = None
         self._heads = None
+        _, self._out_ctxs = _group_contexts(symbol, group2ctx, ctx)
+        # inputs on another torch device than ctx's (group2ctx, arrays bound from elsewhere)
+        # are moved to ctx's device for the computation, recorded so gradients flow back
+        dev = ctx.torch_device
+        self._dev = dev
+        self._move = [(arg_arrays if kind == 0 else aux_arrays)[i]._data.device != dev
+                      for kind, i in src]
+        if not any(self._move):
+            self._move = None
         if out_shapes is None:
             self.outputs = []
         else:
             from .ndarray.ndarray import zeros
-            self.outputs = [zeros(s, ctx=ctx, dtype=t) for s, t in zip(out_shapes, out_types)]
+            given = out_arrays or [None] * len(out_shapes)
+            self.outputs = [zeros(s, ctx=c, dtype=t) if o is None else o
+                            for s, t, o, c in zip(out_shapes, out_types, given,
+                                                  self._out_ctxs)]
         self._out_bufs = [o._data for o in self.outputs]
 
     # -- dictionaries -----------------------------------------------------------------------
@@ -178,12 +195,19 @@ class Executor:
         if record:
             leaves = []
             for i in self._grad_idx:
-                t = targs[i].requires_grad_(True) if targs[i] is not args[i]._data else \
-                    targs[i].detach().requires_grad_(True)
+                t = targs[i]
+                if not (t.is_floating_point() or t.is_complex()):
+                    leaves.append(None)     # torch has no integer gradients: written as 0
+                    continue
+                t = t.requires_grad_(True) if t is not args[i]._data else \
+                    t.detach().requires_grad_(True)
                 targs[i] = t
                 leaves.append(t)
         srcs = (targs, [a._data for a in auxs])
         V = [srcs[k][j] for k, j in self._src]
+        if self._move is not None:
+            dev = self._dev
+            V = [v.to(dev) if m else v for v, m in zip(V, self._move)]
         prev_train, prev_rec = _STATE.training, _STATE.recording
         _STATE.training = bool(is_train)
         _STATE.recording = record
@@ -201,6 +225,7 @@ class Executor:
         ptrs = None
         res = []
         bufs = self._out_bufs
+        out_ctxs = self._out_ctxs
         with torch.no_grad():
             for k, t in enumerate(outs):
                 if t.requires_grad:
@@ -210,16 +235,19 @@ class Executor:
                 if t.untyped_storage().data_ptr() in ptrs:
                     t = t.clone()       # outputs never alias the bound input arrays
                 # as in MXNet, every forward's outputs live in the same buffers: earlier output
-                # handles see the new values (repointing the buffer, no copy)
+                # handles, and executors made by reshape() that share them, see the new values
                 b = bufs[k] if k < len(bufs) else None
-                if b is not None and b.dtype == t.dtype and b.device == t.device:
+                if b is not None and b.dtype == t.dtype and b.shape == t.shape:
+                    b.copy_(t)
+                elif b is not None and b.dtype == t.dtype and b.device == t.device:
                     b.set_(t)
                 elif b is None:
                     bufs.append(t)
                     b = t
                 else:
                     bufs[k] = b = t
-                res.append(_wrap(b, self._ctx._tag))
+                c = out_ctxs[k] if k < len(out_ctxs) else self._ctx
+                res.append(_wrap(b, c._tag))
         self.outputs = res
         self._output_dict = None
         return res
@@ -314,7 +342,8 @@ class Executor:
                 g = torch.ones_like(h)
             heads.append(h)
             hgrads.append(g)
-        leaves = self._leaves
+        all_leaves = self._leaves
+        leaves = [t for t in all_leaves if t is not None]
         # as MXNet, a monitor also sees every node's input gradients (NAME_backward_outputI);
         # with monitor_all, only the forward inputs and outputs are reported here
         edges = self._mon_edges if (self._monitor_callback is not None and
@@ -338,6 +367,9 @@ class Executor:
                 _STATE.training = prev
         else:
             grads = [None] * len(leaves)
+        if len(leaves) != len(all_leaves):
+            it = iter(grads)
+            grads = [None if t is None else next(it) for t in all_leaves]
         garrs = self.grad_arrays
         reqs = self._reqs
         with torch.no_grad():
@@ -440,8 +472,19 @@ class Executor:
         _, out_types, _ = sym._infer_type_impl(False, **{nm: a.dtype for nm, a in zip(names, args)})
         if out_types is None:
             out_types = [np.float32] * len(out_shapes)
+        # outputs that fit in this executor's output buffers share their memory, as MXNet's
+        # reshaped executors share the memory pool
+        outs = []
+        for k, (s, t) in enumerate(zip(out_shapes, out_types)):
+            buf = self._out_bufs[k] if k < len(self._out_bufs) else None
+            n = int(np.prod(s, dtype=np.int64))
+            if buf is not None and buf.is_contiguous() and n <= buf.numel() and \
+                    np.dtype(t) == np.dtype(_wrap(buf).dtype):
+                outs.append(_wrap(buf.view(-1)[:n].view(tuple(s)), self._ctx._tag))
+            else:
+                outs.append(None)
         exe = Executor(sym, self._ctx, self._grad_req, self._group2ctx, args, grads, aux,
-                       self._reqs, out_shapes, out_types)
+                       self._reqs, out_shapes, out_types, outs)
         if self._monitor_callback is not None:
             exe.set_monitor_callback(self._monitor_callback, self._monitor_all)
         return exe
@@ -454,12 +497,202 @@ class Executor:
         self._monitor_all = bool(monitor_all)
 
     def debug_str(self):
-        """A text description of the bound graph."""
-        return self._symbol.debug_str() + 'Total 0 MB allocated\n'
+        """A text description of the bound graph, ending with MXNet's estimate of the memory
+        its plan allocates (``Total N MB allocated``)."""
+        nbytes = _planned_bytes(self._symbol, self._order, self._reqs,
+                                [a.shape for a in self.arg_arrays],
+                                [a.dtype for a in self.arg_arrays])
+        return self._symbol.debug_str() + 'Total %d MB allocated\n' % (nbytes >> 20)
 
     def get_optimized_symbol(self):
-        """The symbol this executor runs (remx does not rewrite graphs)."""
-        return self._symbol.__copy__()
+        """The graph after MXNet's passes: with ``MXNET_ELIMINATE_COMMON_EXPR`` (default on)
+        identical operator nodes on the same inputs are merged (remx runs the graph as
+        bound; the results are the same)."""
+        if not self._cse:
+            return self._symbol.__copy__()
+        return _eliminate_common_expr(self._symbol)
+
+
+# operators MXNet registers without a gradient (FGradient): binding with gradients that must
+# flow through one of them fails
+_NO_FGRADIENT = frozenset(['batch_take', 'argmax_channel', '_histogram', 'khatri_rao',
+                           'all_finite', 'multi_all_finite', 'multi_sum_sq', 'multi_lars',
+                           'fill_element_0index', 'reset_arrays'])
+# operators whose inputs get no gradient (MXNet's zero-gradient nodes, pruned from backward)
+_ZERO_GRAD = frozenset(['BlockGrad', 'stop_gradient', '_sparse_stop_gradient'])
+# operators MXNet runs in place on their input (no memory of their own)
+_IN_PLACE = frozenset(['BlockGrad', 'stop_gradient', 'Reshape', 'reshape', 'Flatten', 'flatten',
+                       'expand_dims', 'squeeze', 'identity', '_copy', 'MakeLoss', 'make_loss',
+                       'reshape_like'])
+
+
+def _backward_nodes(order, heads, reqs):
+    """The ids of the operator nodes a backward pass runs: those on a path from an argument
+    with a gradient to an output that no zero-gradient operator (BlockGrad) cuts."""
+    from .symbol.symbol import _aux_ids
+    aux = _aux_ids(order)
+    fwd = set()
+    ai = 0
+    for n in order:
+        if n.op is None:
+            if id(n) not in aux:
+                if reqs[ai] != 'null':
+                    fwd.add(id(n))
+                ai += 1
+        elif any(id(c) in fwd for c, _ in n.inputs):
+            fwd.add(id(n))
+    bwd = set(id(n) for n, _ in heads)
+    for n in reversed(order):
+        if id(n) in bwd and n.op is not None and n.op.name not in _ZERO_GRAD and \
+                getattr(n.op, 'differentiable', True) is not False:
+            bwd.update(id(c) for c, _ in n.inputs)
+    return {id(n) for n in order if n.op is not None and id(n) in fwd and id(n) in bwd and
+            n.op.name not in _ZERO_GRAD}
+
+
+def _check_differentiable(sym, reqs):
+    """MXNetError when the gradients asked for must pass through an operator without one."""
+    order = sym._order()
+    need = _backward_nodes(order, sym._heads, reqs)
+    for n in order:
+        if id(n) in need and n.op.name in _NO_FGRADIENT:
+            raise MXNetError('Operator %s is non-differentiable because it didn\'t register '
+                             'FGradient attribute.' % n.op.name)
+
+
+def _planned_bytes(sym, order, reqs, arg_shapes, arg_types):
+    """Bytes of MXNet's memory plan for the bound graph, estimated the way its planner
+    shares storage: without backward, an operator output's storage is reused once its last
+    reader ran; with backward, forward outputs are kept for it and the gradient buffers are
+    reused the same way. Arguments, gradients and in-place operators take no plan memory."""
+    try:
+        names = sym.list_arguments()
+        internals = sym.get_internals()
+        kw = dict(zip(names, (tuple(s) for s in arg_shapes)))
+        _, shapes, _ = internals._infer_shape_impl(True, **kw)
+        _, types, _ = internals._infer_type_impl(True, **dict(zip(names, arg_types)))
+    except MXNetError:
+        return 0
+    size = {}
+    k = 0
+    for n in order:
+        for i in range(n.num_outputs()):
+            t = types[k] if types and types[k] is not None else np.float32
+            size[(id(n), i)] = int(np.prod(shapes[k], dtype=np.int64)) * np.dtype(t).itemsize \
+                if shapes and shapes[k] else 0
+            k += 1
+    need = _backward_nodes(order, sym._heads, reqs)
+    ops = [n for n in order if n.op is not None]
+    head_keys = {(id(n), i) for n, i in sym._heads}
+
+    def plan(steps, keep):
+        """steps: (entries made, entries read) per step; the bytes of a best-fit shared
+        pool, where an entry's block is free after its last reader unless kept."""
+        last = {}
+        for t, (_, reads) in enumerate(steps):
+            for e in reads:
+                last[e] = t
+        free, live, total = [], {}, 0
+        for t, (made, reads) in enumerate(steps):
+            for e, nb in made:
+                fit = [b for b in free if b >= nb]
+                if fit:
+                    b = min(fit)
+                    free.remove(b)
+                else:
+                    b = nb
+                    total += nb
+                live[e] = b
+            for e in set(reads):
+                if last.get(e) == t and e in live and e not in keep:
+                    free.append(live.pop(e))
+            for e, _ in made:
+                if e not in last and e not in keep and e in live:
+                    free.append(live.pop(e))
+        return total
+
+    def fwd_steps():
+        steps = []
+        for n in ops:
+            if n.op.name in _IN_PLACE:
+                continue
+            made = [((id(n), i), size[(id(n), i)]) for i in range(n.num_outputs())]
+            steps.append((made, [(id(c), i) for c, i in n.inputs]))
+        return steps
+
+    if not need:
+        return plan(fwd_steps(), head_keys)
+    total = plan(fwd_steps(), {(id(n), i) for n in ops for i in range(n.num_outputs())})
+    # backward: each node (in reverse) reads its output gradients and makes its inputs'
+    steps = []
+    for n in reversed(ops):
+        if id(n) not in need:
+            continue
+        reads = [('g', id(n), i) for i in range(n.num_outputs())]
+        made = [(('g', id(c), i), size[(id(c), i)]) for c, i in dict.fromkeys(n.inputs)
+                if c.op is not None and id(c) in need and c.op.name not in _IN_PLACE]
+        steps.append((made, reads))
+    return total + plan(steps, set())
+
+
+def _eliminate_common_expr(sym):
+    """MXNet's common-subexpression elimination: operator nodes with the same operator,
+    attributes and inputs become one (not random, stateful or input-mutating ones); outputs
+    that end up identical get a ``_copy`` node each after the first."""
+    from .symbol.symbol import Symbol, _Node
+    from .operator.registry import get as _get_op
+    memo = {}
+    canon = {}
+
+    def key_of(n):
+        return (n.op.name, tuple(sorted(n.dict.items())),
+                tuple((id(canon.get(id(c), c)), i) for c, i in n.inputs))
+    new_nodes = {}
+
+    def clone(n):
+        c = canon.get(id(n), n)
+        got = new_nodes.get(id(c))
+        if got is not None:
+            return got
+        if c.op is None:
+            m = c
+        else:
+            m = _Node(c.op, c.name, c.attrs, c.dict,
+                      [(clone(x), i) for x, i in c.inputs], c.versions)
+        new_nodes[id(c)] = m
+        return m
+    for n in sym._order():
+        if n.op is None or not _cse_candidate(n):
+            continue
+        k = key_of(n)
+        if k in memo:
+            canon[id(n)] = memo[k]
+        else:
+            memo[k] = n
+    heads = []
+    seen = {}
+    copy_op = _get_op('_copy')
+    for n, i in sym._heads:
+        m = clone(n)
+        e = (id(m), i)
+        if e in seen:
+            cnt = seen[e]
+            seen[e] += 1
+            cp = _Node(copy_op, '%s_%d_copy' % (m.name, cnt), copy_op.parse_attrs({}), {},
+                       [(m, i)])
+            heads.append((cp, 0))
+        else:
+            seen[e] = 0
+            heads.append((m, i))
+    return Symbol(heads)
+
+
+def _cse_candidate(n):
+    name = n.op.name
+    if n.op.aux or name.startswith(('_random_', '_sample_', 'random_', 'sample_', '_npi_')) or \
+            name in ('Dropout', 'RNN', 'Custom', '_shuffle') or name.endswith('_update'):
+        return False
+    return True
 
 
 def _infer_or_raise(sym, what, shapes, types=None):
@@ -479,6 +712,33 @@ def _infer_or_raise(sym, what, shapes, types=None):
                          'consider providing them as inputs:\n%s, ' % (
                              what, '\n'.join('%s: %s' % kv for kv in shapes.items()), unknown))
     return arg_shapes, out_shapes, aux_shapes
+
+
+def _group_contexts(sym, group2ctx, ctx):
+    """({variable name: Context}, [Context per output]) for ``group2ctx``: a node runs on the
+    context of its ``ctx_group`` attribute; a variable without one goes with its first
+    consumer (MXNet's device placement), everything else on ``ctx``."""
+    order = sym._order()
+    if not group2ctx:
+        return {}, [ctx] * len(sym._heads)
+
+    def node_ctx(n):
+        g = n.dict.get('__ctx_group__') if n.dict else None
+        return group2ctx.get(g) if g is not None else None
+    consumer = {}
+    for n in order:
+        if n.op is not None:
+            c = node_ctx(n)
+            if c is not None:
+                for src, _ in n.inputs:
+                    consumer.setdefault(id(src), c)
+    var_ctx = {}
+    for n in order:
+        if n.op is None:
+            var_ctx[n.name] = node_ctx(n) or consumer.get(id(n)) or ctx
+    heads = [(node_ctx(n) or (var_ctx.get(n.name) if n.op is None else None) or ctx)
+             for n, _ in sym._heads]
+    return var_ctx, heads
 
 
 def _norm_reqs(grad_req, names):
@@ -550,6 +810,7 @@ def bind(sym, ctx, args, args_grad=None, grad_req='write', aux_states=None, grou
             for i, r in enumerate(reqs)]
     shapes = dict(zip(names, (tuple(a.shape) for a in args)))
     arg_shapes, out_shapes, aux_shapes = _infer_or_raise(sym, 'bind', shapes)
+    _check_differentiable(sym, reqs)
     for kind, nms, arrs, want in (('args_grad', names, args_grad or [], arg_shapes),
                                   ('aux_states', aux_names, aux_states, aux_shapes)):
         for n, a, s in zip(nms, arrs, want):
@@ -571,6 +832,8 @@ def simple_bind(sym, ctx, grad_req='write', type_dict=None, stype_dict=None, gro
     """Implementation of ``Symbol.simple_bind`` (see there)."""
     from .ndarray.ndarray import zeros
     _check_ctx(ctx)
+    # MXNet reads only the shape tuples among the keyword arguments (others are ignored)
+    kwargs = {k: v for k, v in kwargs.items() if isinstance(v, (tuple, list))}
     if stype_dict:
         for n, st in stype_dict.items():
             if st not in ('default', None):
@@ -581,6 +844,11 @@ def simple_bind(sym, ctx, grad_req='write', type_dict=None, stype_dict=None, gro
     try:
         reqs = _norm_reqs(grad_req, names)
         arg_shapes, out_shapes, aux_shapes = _infer_or_raise(sym, 'simple_bind', kwargs)
+        try:
+            _check_differentiable(sym, reqs)
+        except MXNetError as e:
+            raise MXNetError('simple_bind error. Arguments:\n%s\n%s' % (
+                '\n'.join('%s: %s' % kv for kv in kwargs.items()), e)) from None
     except (MXNetError, ValueError) as e:
         # MXNet's simple_bind reports its failures as RuntimeError
         raise RuntimeError(str(e)) from None
@@ -603,6 +871,8 @@ def simple_bind(sym, ctx, grad_req='write', type_dict=None, stype_dict=None, gro
     s_grads = shared_exec.grad_dict if shared_exec is not None else {}
     s_aux = shared_exec.aux_dict if shared_exec is not None else {}
 
+    var_ctx, out_ctxs = _group_contexts(sym, group2ctx, ctx)
+
     def fits(a, s, t):
         return a is not None and tuple(a.shape) == tuple(s) and np.dtype(a.dtype) == np.dtype(t)
 
@@ -614,8 +884,9 @@ def simple_bind(sym, ctx, grad_req='write', type_dict=None, stype_dict=None, gro
         elif shared_buffer is not None and n not in shared_names:
             b = shared_buffer.get(n)
             a = b if fits(b, s, t) else None
+        vctx = var_ctx.get(n, ctx)
         if a is None:
-            a = zeros(s, ctx=ctx, dtype=t)
+            a = zeros(s, ctx=vctx, dtype=t)
             if shared_buffer is not None and n not in shared_names:
                 shared_buffer[n] = a
         args.append(a)
@@ -624,10 +895,10 @@ def simple_bind(sym, ctx, grad_req='write', type_dict=None, stype_dict=None, gro
             if n in shared_names and fits(s_grads.get(n), s, t):
                 g = s_grads[n]
             else:
-                g = zeros(s, ctx=ctx, dtype=t)
+                g = zeros(s, ctx=vctx, dtype=t)
         grads.append(g)
     for n, s, t in zip(aux_names, aux_shapes, aux_types):
         a = s_aux.get(n)
-        aux.append(a if fits(a, s, t) else zeros(s, ctx=ctx, dtype=t))
+        aux.append(a if fits(a, s, t) else zeros(s, ctx=var_ctx.get(n, ctx), dtype=t))
     return Executor(sym, ctx, grad_req, group2ctx, args, grads, aux, reqs, out_shapes,
                     out_types)

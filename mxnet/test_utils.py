@@ -1,21 +1,24 @@
 """Testing helpers with MXNet 1.9.1's names (``mx.test_utils``).
 
-``check_numeric_gradient`` and ``check_symbolic_forward/backward`` take a Symbol in MXNet; until
-Symbol exists here they also accept a Python callable taking NDArrays (a remx extension), which
-is how the operator tests check gradients against finite differences.
+The Symbol checks (``check_numeric_gradient``, ``check_symbolic_forward/backward``,
+``check_consistency``, ``check_speed``, ``simple_forward``) bind the Symbol to an executor as
+MXNet does. ``check_numeric_gradient``, ``check_symbolic_forward/backward``, ``simple_forward``
+and ``check_speed`` also accept a Python callable taking NDArrays (a remx extension), run
+imperatively under autograd; the operator tests use it to check gradients against finite
+differences.
 """
 import bz2  # noqa: F401
-import contextlib
+import contextlib as _contextlib
 import errno  # noqa: F401
 import gzip  # noqa: F401
-import json  # noqa: F401
+import json
 import logging  # noqa: F401
 import platform  # noqa: F401
 import struct  # noqa: F401
-import time  # noqa: F401
-import traceback  # noqa: F401
+import time
+import traceback
 import zipfile  # noqa: F401
-from collections import OrderedDict  # noqa: F401  (MXNet's test_utils exposes it)
+from collections import OrderedDict
 from contextlib import contextmanager  # noqa: F401
 import numbers
 import os
@@ -23,16 +26,23 @@ import sys
 
 import numpy as np
 import numpy.random as rnd  # noqa: F401
-import numpy.testing as npt  # noqa: F401
+import numpy.testing as npt
 
 import mxnet as mx  # noqa: F401  (MXNet's test_utils exposes mx; the package is initialising)
-from .base import MXNetError
-from .context import Context, current_context, cpu, gpu, num_gpus
+from .base import MXNetError as _MXNetError
+from .context import Context, current_context  # noqa: F401
+from .context import cpu as _cpu, gpu as _gpu, num_gpus as _num_gpus  # noqa: F401
+from .ndarray.ndarray import _STORAGE_TYPE_STR_TO_ID
+from .ndarray import array
+from .symbol import Symbol
+from .symbol.numpy import _Symbol as np_symbol  # noqa: F401
 from .runtime import Features  # noqa: F401
 from .util import use_np  # noqa: F401
-from . import ndarray as nd
-from .ndarray import NDArray, array
-from . import autograd
+from . import ndarray as _nd
+from .ndarray import NDArray as _NDArray
+from . import autograd as _autograd
+
+_features = Features()
 
 
 _default_ctx = [None]
@@ -54,7 +64,7 @@ def default_dtype():
 
 
 def list_gpus():
-    return list(range(num_gpus()))
+    return list(range(_num_gpus()))
 
 
 def default_rtols():
@@ -120,43 +130,87 @@ def get_etol(etol=None):
 
 
 def _as_np(a):
-    if isinstance(a, NDArray):
+    if isinstance(a, _NDArray):
         return a.asnumpy()
     return np.asarray(a)
 
 
 def almost_equal(a, b, rtol=None, atol=None, equal_nan=False, use_broadcast=True):
+    """Whether a and b are element-wise equal within ``atol + rtol * |b|`` (np.allclose)."""
     a, b = _as_np(a), _as_np(b)
-    rtol = get_rtol(rtol)
-    atol = get_atol(atol)
-    if not use_broadcast and a.shape != b.shape:
-        return False
-    return np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan)
+    if not use_broadcast:
+        checkShapes(a, b)
+    return np.allclose(a, b, rtol=get_rtol(rtol), atol=get_atol(atol), equal_nan=equal_nan)
+
+
+def _find_max_violation(a, b, rtol, atol):
+    """(index, violation) of the element where |a - b| / (atol + rtol |b|) is largest; equal
+    elements (infinities included) count as no violation."""
+    with np.errstate(invalid='ignore', over='ignore'):
+        absdiff = np.where(np.equal(a, b), 0, np.abs(a - b))
+        violation = absdiff / (atol + rtol * np.abs(b) + 1e-20)
+    idx = tuple(int(i) for i in np.unravel_index(np.argmax(violation), violation.shape))
+    return idx, np.max(violation)
+
+
+def _err_msg(a, b, err_msg):
+    with np.printoptions(threshold=4, suppress=True):
+        return npt.build_err_msg([a, b], err_msg=err_msg)
+
+
+def _mismatch_report(a, b, rtol, atol, names, equal_nan, mismatches):
+    """MXNet's mismatch report: prints the largest violations, returns the error message."""
+    a, b = np.broadcast_arrays(a, b)
+    index, rel = _find_max_violation(a, b, rtol, atol)
+    if index == ():
+        return 'Error %f exceeds tolerance rtol=%e, atol=%e.\n' % (rel, rtol, atol)
+    first_index, first_rel = index, rel
+    print('\n*** Maximum errors for vector of size {}:  rtol={}, atol={}\n'.format(
+        a.size, rtol, atol))
+    a_left, b_left = a.copy(), b.copy()
+    i = 1
+    while i <= a.size:
+        if i <= mismatches[0]:
+            print('%3d: Error %f  %s' % (i, rel, locationError(a, b, index, names)))
+        a_left[index] = b_left[index] = 0
+        if almost_equal(a_left, b_left, rtol, atol, equal_nan=equal_nan):
+            break
+        i += 1
+        if i <= mismatches[1] or mismatches[1] <= 0:
+            index, rel = _find_max_violation(a_left, b_left, rtol, atol)
+        else:
+            break
+    degree = 'at least ' if mismatches[1] > 0 and i > mismatches[1] else ''
+    return 'Error %f exceeds tolerance rtol=%e, atol=%e (mismatch %s%f%%).\n%s' % (
+        first_rel, rtol, atol, degree, 100 * i / a.size,
+        locationError(a, b, first_index, names, maxError=True))
 
 
 def assert_almost_equal(a, b, rtol=None, atol=None, names=('a', 'b'), equal_nan=False,
                         use_broadcast=True, mismatches=(10, 10)):
-    """Assert a and b (NDArrays or numpy arrays) are equal within tolerances."""
-    an, bn = _as_np(a), _as_np(b)
-    if not use_broadcast and an.shape != bn.shape:
-        raise AssertionError('Shape mismatch: %s %s vs %s %s' % (names[0], an.shape, names[1],
-                                                                 bn.shape))
-    rtol, atol = get_tols(an, bn, rtol, atol)
-    if np.allclose(an, bn, rtol=rtol, atol=atol, equal_nan=equal_nan):
+    """Assert a and b (NDArrays or numpy arrays) are equal within tolerances.
+
+    rtol / atol: a number, a dict dtype -> number, or None for the defaults of the less
+    precise of the two dtypes. On failure prints the largest violations (up to
+    ``mismatches[0]``, counting up to ``mismatches[1]``) and raises AssertionError with
+    MXNet's message.
+    """
+    if not use_broadcast:
+        checkShapes(a, b)
+    rtol, atol = get_tols(a, b, rtol, atol)
+    a, b = _as_np(a), _as_np(b)
+    if a.dtype == np.bool_ and b.dtype == np.bool_:
+        np.testing.assert_equal(a, b)
         return
-    an64, bn64 = np.broadcast_arrays(an.astype(np.float64), bn.astype(np.float64))
-    err = np.abs(an64 - bn64) / (atol + rtol * np.abs(bn64))
-    err = np.where(np.isnan(err), np.inf, err)
-    idx = np.unravel_index(np.argmax(err), err.shape) if err.size else ()
-    raise AssertionError(
-        'Items are not equal:\nError %f exceeds tolerance rtol=%e, atol=%e at %s: %s=%s, %s=%s\n'
-        ' %s: %s\n %s: %s' % (float(err[idx]) if err.size else 0, rtol, atol, idx, names[0],
-                              an64[idx] if err.size else an, names[1],
-                              bn64[idx] if err.size else bn, names[0], an, names[1], bn))
+    if almost_equal(a, b, rtol, atol, equal_nan=equal_nan):
+        return
+    msg = _mismatch_report(a, b, rtol, atol, names, equal_nan, mismatches)
+    raise AssertionError(_err_msg(a, b, msg))
 
 
 def assert_allclose(a, b, rtol=1e-07, atol=0, equal_nan=True):
-    np.testing.assert_allclose(_as_np(a), _as_np(b), rtol=rtol, atol=atol, equal_nan=equal_nan)
+    """assert_almost_equal with numpy's assert_allclose defaults."""
+    assert_almost_equal(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan)
 
 
 def assert_almost_equal_ignore_nan(a, b, rtol=None, atol=None, names=('a', 'b')):
@@ -174,7 +228,7 @@ def same(a, b):
 
 def same_array(array1, array2):
     """True when the two NDArrays share memory (writes to one show in the other)."""
-    if not (isinstance(array1, NDArray) and isinstance(array2, NDArray)):
+    if not (isinstance(array1, _NDArray) and isinstance(array2, _NDArray)):
         return False
     if array1.shape != array2.shape:
         return False
@@ -217,9 +271,9 @@ def rand_ndarray(shape, stype='default', density=None, dtype=None, modifier_func
                  shuffle_csr_indices=False, distribution=None, ctx=None):
     """A random dense NDArray (uniform in [0, 1) like MXNet's ``rand_ndarray``)."""
     if stype != 'default':
-        raise MXNetError("rand_ndarray: sparse storage type '%s' is not implemented in remx "
-                         "(dense only)"
-                         % stype)
+        raise _MXNetError("rand_ndarray: sparse storage type '%s' is not implemented in remx "
+                          "(dense only)"
+                          % stype)
     ctx = ctx or default_context()
     data = np.random.uniform(size=shape)
     if modifier_func is not None:
@@ -239,7 +293,7 @@ def assert_exception(f, exception_type, *args, **kwargs):
     raise AssertionError('expected %s to be raised' % exception_type.__name__)
 
 
-@contextlib.contextmanager
+@_contextlib.contextmanager
 def environment(*args):
     """Temporarily set environment variables: environment('NAME', 'value') or a dict."""
     env = args[0] if len(args) == 1 else {args[0]: args[1]}
@@ -260,47 +314,265 @@ def environment(*args):
 
 
 # ----------------------------------------------------------------------------------------------
-# gradients
+# gradients and symbolic checks
+#
+# Each check takes a Symbol, as in MXNet, and runs it through an executor (Symbol.bind /
+# simple_bind). As a remx extension, check_numeric_gradient, check_symbolic_forward/backward,
+# simple_forward and check_speed also take a Python callable on NDArrays (the inputs in the
+# order of ``location``), run imperatively under autograd.
 def _is_symbol(obj):
-    return type(obj).__name__ == 'Symbol' and hasattr(obj, 'list_arguments')
+    return isinstance(obj, Symbol)
+
+
+def _sorted_items(d):
+    """The (key, value) pairs of d sorted by key (a deterministic order)."""
+    return sorted(d.items(), key=lambda t: t[0])
+
+
+def _sorted_dict(d):
+    """An OrderedDict of d's items sorted by key."""
+    return OrderedDict(_sorted_items(d))
+
+
+def _check_dtype(dtype, allow_asnumpy=True):
+    assert (allow_asnumpy and isinstance(dtype, str) and dtype == 'asnumpy') or \
+        dtype in (np.float16, np.float32, np.float64)
+
+
+def _parse_location(sym, location, ctx, dtype=default_dtype()):
+    """{argument name: NDArray} (sorted by name) from ``location``: a list/tuple in
+    ``sym.list_arguments()`` order or a dict naming every argument. numpy values become
+    NDArrays on ctx of ``dtype`` (their own dtype with dtype='asnumpy')."""
+    assert isinstance(location, (dict, list, tuple))
+    _check_dtype(dtype)
+    if isinstance(location, dict):
+        if set(location.keys()) != set(sym.list_arguments()):
+            raise ValueError('Symbol arguments and keys of the given location do not match.'
+                             'symbol args:%s, location.keys():%s'
+                             % (str(set(sym.list_arguments())), str(set(location.keys()))))
+    else:
+        location = dict(zip(sym.list_arguments(), location))
+    location = {k: _nd.array(v, ctx=ctx, dtype=v.dtype if _is_asnumpy(dtype) else dtype)
+                if isinstance(v, np.ndarray) else v for k, v in location.items()}
+    return _sorted_dict(location)
+
+
+def _is_asnumpy(dtype):
+    return isinstance(dtype, str) and dtype == 'asnumpy'
+
+
+def _parse_aux_states(sym, aux_states, ctx, dtype=default_dtype()):
+    """{aux state name: NDArray} from a list/tuple (``sym.list_auxiliary_states()`` order) or
+    a dict naming every auxiliary state; None stays None."""
+    _check_dtype(dtype)
+    if aux_states is None:
+        return None
+    if isinstance(aux_states, dict):
+        if set(aux_states.keys()) != set(sym.list_auxiliary_states()):
+            raise ValueError('Symbol aux_states names and given aux_states do not match.'
+                             'symbol aux_names:%s, aux_states.keys:%s'
+                             % (str(set(sym.list_auxiliary_states())),
+                                str(set(aux_states.keys()))))
+    elif isinstance(aux_states, (list, tuple)):
+        aux_states = dict(zip(sym.list_auxiliary_states(), aux_states))
+    return {k: _nd.array(v, ctx=ctx, dtype=v.dtype if _is_asnumpy(dtype) else dtype)
+            for k, v in aux_states.items()}
+
+
+def _callable_from_symbol(sym, aux_states=None, ctx=None):
+    """A function running ``sym`` imperatively: ``f(*args)`` takes NDArrays in
+    ``sym.list_arguments()`` order and returns the list of outputs, recorded by autograd
+    inside ``autograd.record()``. Auxiliary states come from ``aux_states`` (list or dict of
+    arrays) or are zeros of the inferred shapes."""
+    from ._cached_op import CachedOp
+    op = CachedOp(sym)
+    arg_names = sym.list_arguments()
+    aux_names = sym.list_auxiliary_states()
+    inputs = sym.list_inputs()
+    aux = None
+    if aux_states is not None:
+        if isinstance(aux_states, dict):
+            aux_states = {k: _as_np(v) for k, v in aux_states.items()}
+        else:
+            aux_states = [_as_np(v) for v in aux_states]
+        aux = _parse_aux_states(sym, aux_states, ctx or default_context(), default_dtype())
+
+    def run(*args):
+        if len(args) != len(arg_names):
+            raise ValueError('expected %d arguments (%s), got %d'
+                             % (len(arg_names), ', '.join(arg_names), len(args)))
+        vals = dict(zip(arg_names, args))
+        if aux_names:
+            auxd = aux
+            if auxd is None:
+                _, _, aux_shapes = sym.infer_shape(**{k: v.shape for k, v in vals.items()})
+                dev = args[0].context if args else default_context()
+                auxd = {k: _nd.zeros(s, ctx=dev) for k, s in zip(aux_names, aux_shapes)}
+            vals.update(auxd)
+        out = op(*[vals[k] for k in inputs])
+        return out if isinstance(out, list) else [out]
+    return run
 
 
 def _location_list(fn, location):
     if isinstance(location, dict):
-        if _is_symbol(fn):
-            return [location[k] for k in fn.list_arguments()], list(fn.list_arguments())
         return list(location.values()), list(location.keys())
     return list(location), ['arg%d' % i for i in range(len(location))]
 
 
-def _forward(fn, args, aux_states=None):
-    if _is_symbol(fn):
-        from .symbol import _callable_from_symbol  # available once Symbol lands
-        fn = _callable_from_symbol(fn, aux_states)
+def _call(fn, args):
     out = fn(*args)
-    return out if isinstance(out, (list, tuple)) else [out]
+    return list(out) if isinstance(out, (list, tuple)) else [out]
 
 
-def numeric_grad(fn, location, aux_states=None, eps=1e-4, use_forward_train=True, dtype=None):
-    """Central finite differences of sum(outputs * proj) for each input (numpy arrays)."""
-    raise MXNetError('numeric_grad with a Symbol needs the Symbol API; use '
-                     'check_numeric_gradient with a callable')
+def numeric_grad(executor, location, aux_states=None, eps=1e-4, use_forward_train=True,
+                 dtype=default_dtype()):
+    """Finite-difference gradients of ``sum(executor.outputs[0])`` for each floating entry of
+    ``location`` (dict name -> numpy array, modified in place and restored), by central
+    differences with step eps. Returns {name: numpy array of dtype}."""
+    assert dtype in (np.float16, np.float32, np.float64)
+    approx_grads = {k: np.zeros(v.shape, dtype=dtype) for k, v in location.items()}
+    arg_dict = executor.arg_dict
+    for k, v in location.items():
+        arg_dict[k][:] = _nd.array(v, dtype=dtype)
+    for k in location:
+        location[k] = np.asarray(location[k], order='C')
+
+    def run():
+        if aux_states is not None:
+            for key, val in aux_states.items():
+                executor.aux_dict[key][:] = _nd.array(val, dtype=dtype)
+        executor.forward(is_train=use_forward_train)
+        return executor.outputs[0].asnumpy()
+
+    for k, v in location.items():
+        if v.dtype.kind != 'f':
+            continue
+        old_value = v.copy()
+        flat = v.ravel()
+        for i in range(int(np.prod(v.shape))):
+            flat[i] += eps / 2.0
+            arg_dict[k][:] = _nd.array(v, dtype=dtype)
+            f_peps = run()
+            flat[i] -= eps
+            arg_dict[k][:] = _nd.array(v, dtype=dtype)
+            f_neps = run()
+            approx_grads[k].ravel()[i] = (f_peps - f_neps).sum() / eps
+            flat[i] = old_value.ravel()[i]
+        arg_dict[k][:] = _nd.array(old_value, dtype=dtype)
+    return approx_grads
 
 
 def check_numeric_gradient(sym, location, aux_states=None, numeric_eps=None, rtol=None,
                            atol=None, grad_nodes=None, use_forward_train=True, ctx=None,
-                           grad_stype_dict=None, dtype=np.float32):
-    """Check autograd gradients of ``sym`` against central finite differences.
+                           grad_stype_dict=None, dtype=default_dtype()):
+    """Check the backward pass of ``sym`` against finite differences.
 
-    ``sym`` is a Symbol or a callable taking NDArrays and returning NDArray(s); ``location`` a
-    list or dict of numpy arrays (the inputs). The outputs are projected on a fixed random
-    array to a scalar whose gradient is compared for every input in ``grad_nodes`` (default
-    all floating inputs).
+    The symbol's output is multiplied by a fixed random projection and made a loss; the
+    executor's gradients for ``grad_nodes`` (default all arguments; a list, or a dict name ->
+    grad_req) are compared with :func:`numeric_grad` ('write'), with the gradient added to the
+    initial buffer ('add') or with the untouched buffer ('null').
+
+    Parameters
+    ----------
+    sym : Symbol (or, in remx, a callable taking NDArrays)
+    location : list or dict of numpy arrays
+        Values of every argument (list: ``sym.list_arguments()`` order).
+    aux_states : list or dict of numpy arrays, optional
+    numeric_eps : float, optional
+        Finite-difference step (default: ``default_numeric_eps()`` of the dtype).
+    rtol, atol : float, optional
+    grad_nodes : None, list or dict
+    use_forward_train : bool
+        Whether the finite differences run training-mode forwards.
+    ctx : Context, optional
+    grad_stype_dict : dict, optional
+        Storage types of the gradient arrays (sparse ones are not implemented in remx).
+    dtype : np.float16, np.float32 or np.float64
     """
-    ctx = ctx or default_context()
+    assert dtype in (np.float16, np.float32, np.float64)
+    if ctx is None:
+        ctx = default_context()
+    if not _is_symbol(sym):
+        return _check_numeric_gradient_callable(sym, location, aux_states, numeric_eps, rtol,
+                                                atol, grad_nodes, use_forward_train, ctx,
+                                                dtype)
+    location = _parse_location(sym=sym, location=location, ctx=ctx, dtype=dtype)
+    location_npy = {k: v.asnumpy() for k, v in location.items()}
+    aux_states = _parse_aux_states(sym=sym, aux_states=aux_states, ctx=ctx, dtype=dtype)
+    aux_states_npy = None if aux_states is None else \
+        {k: v.asnumpy() for k, v in aux_states.items()}
+    if grad_nodes is None:
+        grad_nodes = sym.list_arguments()
+        grad_req = {k: 'write' for k in grad_nodes}
+    elif isinstance(grad_nodes, (list, tuple)):
+        grad_nodes = list(grad_nodes)
+        grad_req = {k: 'write' for k in grad_nodes}
+    elif isinstance(grad_nodes, dict):
+        grad_req = grad_nodes.copy()
+        grad_nodes = grad_nodes.keys()
+    else:
+        raise ValueError
+
+    input_shape = {k: v.shape for k, v in location.items()}
+    _, out_shape, _ = sym.infer_shape(**input_shape)
+    proj = mx.sym.Variable('__random_proj')
+    out = mx.sym.make_loss(sym * proj)
+    # the projection's elements are kept away from zero: tiny ones lose precision
+    location = dict(list(location.items()) +
+                    [('__random_proj', _nd.array(np.random.rand(*out_shape[0]) + 0.1,
+                                                 ctx=ctx, dtype=dtype))])
+    args_grad_npy = dict([(k, np.random.normal(0, 0.01, size=location[k].shape))
+                          for k in grad_nodes] +
+                         [('__random_proj', np.random.normal(0, 0.01, size=out_shape[0]))])
+    args_grad = {k: _nd.array(v, ctx=ctx, dtype=dtype) for k, v in args_grad_npy.items()}
+    if grad_stype_dict is not None:
+        assert isinstance(grad_stype_dict, dict), 'grad_stype_dict must be a dict'
+        for k, v in grad_stype_dict.items():
+            if k in args_grad and v in _STORAGE_TYPE_STR_TO_ID and v != 'default':
+                _no_sparse('check_numeric_gradient with grad_stype_dict %s=%s' % (k, v))
+
+    executor = out.bind(ctx, grad_req=grad_req, args=location, args_grad=args_grad,
+                        aux_states=aux_states)
+    inps = executor.arg_arrays
+    if len(inps) != len(location):
+        raise ValueError('Executor arg_arrays and and location len do not match.'
+                         'Got %d inputs and %d locations' % (len(inps), len(location)))
+    assert len(executor.outputs) == 1
+
+    executor.forward(is_train=True)
+    eps = get_tolerance(executor.outputs[0], numeric_eps, default_numeric_eps())
+    # finite differences with a small eps need a precise dtype
+    if dtype in (np.float32, np.float16):
+        assert eps >= 1e-5
+    executor.backward()
+    symbolic_grads = executor.grad_dict
+
+    numeric_gradients = numeric_grad(executor, location_npy, aux_states_npy, eps=eps,
+                                     use_forward_train=use_forward_train, dtype=dtype)
+    for name in grad_nodes:
+        fd_grad = numeric_gradients[name]
+        orig_grad = args_grad_npy[name]
+        sym_grad = symbolic_grads[name]
+        names = ('NUMERICAL_%s' % name, 'BACKWARD_%s' % name)
+        if grad_req[name] == 'write':
+            assert_almost_equal(fd_grad, sym_grad, rtol, atol, names)
+        elif grad_req[name] == 'add':
+            assert_almost_equal(fd_grad, _as_np(sym_grad) - orig_grad, rtol, atol, names)
+        elif grad_req[name] == 'null':
+            assert_almost_equal(orig_grad, sym_grad, rtol, atol, names)
+        else:
+            raise ValueError('Invalid grad_req %s for argument %s' % (grad_req[name], name))
+
+
+def _check_numeric_gradient_callable(fn, location, aux_states, numeric_eps, rtol, atol,
+                                     grad_nodes, use_forward_train, ctx, dtype):
+    """check_numeric_gradient for a callable on NDArrays (remx extension): autograd
+    gradients of sum(outputs * projection) against central differences."""
+    import torch
     dtype = np.dtype(dtype)
-    locs, names = _location_list(sym, location)
-    locs = [np.ascontiguousarray(l.asnumpy() if isinstance(l, NDArray) else l) for l in locs]
+    locs, names = _location_list(fn, location)
+    locs = [np.ascontiguousarray(l.asnumpy() if isinstance(l, _NDArray) else l) for l in locs]
     locs = [l.astype(dtype) if l.dtype.kind == 'f' else l for l in locs]
     if grad_nodes is None:
         grad_idx = [i for i, l in enumerate(locs) if l.dtype.kind == 'f']
@@ -316,24 +588,23 @@ def check_numeric_gradient(sym, location, aux_states=None, numeric_eps=None, rto
         if record:
             for i in grad_idx:
                 nds[i].attach_grad()
-            with autograd.record(train_mode=use_forward_train):
-                outs = _forward(sym, nds, aux_states)
+            with _autograd.record(train_mode=use_forward_train):
+                outs = _call(fn, nds)
         else:
-            with autograd.train_mode() if use_forward_train else autograd.predict_mode():
-                outs = _forward(sym, nds, aux_states)
+            with _autograd.train_mode() if use_forward_train else _autograd.predict_mode():
+                outs = _call(fn, nds)
         return nds, outs
 
     nds, outs = run(locs, True)
     projs = [rng.normal(0, 0.1, size=o.shape).astype(np.float64) for o in outs]
-    import torch
-    with autograd.record(train_mode=use_forward_train):
+    with _autograd.record(train_mode=use_forward_train):
         total = None
         for o, p in zip(outs, projs):
-            if not isinstance(o, NDArray):
-                raise MXNetError('check_numeric_gradient: outputs must be NDArrays')
+            if not isinstance(o, _NDArray):
+                raise _MXNetError('check_numeric_gradient: outputs must be NDArrays')
             term = (o._data.to(torch.float64) * torch.from_numpy(p).to(o._data.device)).sum()
             total = term if total is None else total + term
-    total = nd.NDArray(total)
+    total = _nd.NDArray(total)
     total.backward()
     analytic = {i: nds[i].grad.asnumpy().astype(np.float64) for i in grad_idx}
 
@@ -359,46 +630,150 @@ def check_numeric_gradient(sym, location, aux_states=None, numeric_eps=None, rto
 
 
 def check_symbolic_forward(sym, location, expected, rtol=None, atol=None, aux_states=None,
-                           ctx=None, equal_nan=False, dtype=np.float32):
-    """Compare outputs of sym (Symbol or callable) on location with expected numpy arrays."""
-    ctx = ctx or default_context()
-    locs, _ = _location_list(sym, location)
-    nds = [array(l, ctx=ctx, dtype=dtype) for l in locs]
-    outs = _forward(sym, nds, aux_states)
+                           ctx=None, equal_nan=False, dtype=default_dtype()):
+    """Compare the outputs of ``sym`` (a predict-mode forward of an executor) on ``location``
+    with ``expected`` (a list in output order or a dict by output name); returns the
+    executor's outputs.
+
+    location : list (``sym.list_arguments()`` order) or dict of numpy arrays.
+    aux_states : list or dict of numpy arrays, optional.
+    dtype : 'asnumpy' (keep each numpy array's dtype), np.float16, np.float32 or np.float64.
+    """
+    _check_dtype(dtype)
+    if ctx is None:
+        ctx = default_context()
+    if not _is_symbol(sym):
+        locs, _ = _location_list(sym, location)
+        nds = [array(l, ctx=ctx, dtype=l.dtype if _is_asnumpy(dtype) else dtype)
+               for l in locs]
+        outs = _call(sym, nds)
+        if isinstance(expected, dict):
+            expected = list(expected.values())
+        for i, (e, o) in enumerate(zip(expected, outs)):
+            assert_almost_equal(e, o, rtol, atol, ('EXPECTED_%d' % i, 'FORWARD_%d' % i),
+                                equal_nan=equal_nan)
+        return outs
+    location = _parse_location(sym=sym, location=location, ctx=ctx, dtype=dtype)
+    aux_states = _parse_aux_states(sym=sym, aux_states=aux_states, ctx=ctx, dtype=dtype)
     if isinstance(expected, dict):
-        expected = list(expected.values())
-    for o, e in zip(outs, expected):
-        assert_almost_equal(o, e, rtol=rtol, atol=atol, equal_nan=equal_nan)
-    return [o.asnumpy() for o in outs]
+        expected = [expected[k] for k in sym.list_outputs()]
+    args_grad_data = {k: _nd.zeros(v.shape, ctx=ctx,
+                                   dtype=v.dtype if _is_asnumpy(dtype) else dtype)
+                      for k, v in location.items()}
+    executor = sym.bind(ctx=ctx, args=location, args_grad=args_grad_data,
+                        aux_states=aux_states)
+    executor.forward(is_train=False)
+    outputs = executor.outputs
+    for output_name, expect, output in zip(sym.list_outputs(), expected, outputs):
+        assert_almost_equal(expect, output, rtol, atol,
+                            ('EXPECTED_%s' % output_name, 'FORWARD_%s' % output_name),
+                            equal_nan=equal_nan)
+    return executor.outputs
+
+
+def _nd_like(v, ctx, dtype):
+    if isinstance(v, np.ndarray):
+        return _nd.array(v, ctx=ctx, dtype=v.dtype if _is_asnumpy(dtype) else dtype)
+    return v
 
 
 def check_symbolic_backward(sym, location, out_grads, expected, rtol=None, atol=None,
                             aux_states=None, grad_req='write', ctx=None, grad_stypes=None,
-                            equal_nan=False, dtype=np.float32):
-    """Compare input gradients of sym (Symbol or callable) for given head grads."""
-    ctx = ctx or default_context()
-    locs, names = _location_list(sym, location)
-    nds = [array(l, ctx=ctx, dtype=dtype) for l in locs]
+                            equal_nan=False, dtype=default_dtype()):
+    """Compare the input gradients of ``sym`` for head gradients ``out_grads`` with
+    ``expected`` (a list in argument order or a dict by argument name); returns the gradient
+    arrays {name: NDArray}.
+
+    The gradient buffers start with random values, so 'add' is checked as the change of the
+    buffer and 'null' as an untouched buffer. out_grads: None, a list in output order or a
+    dict by output name.
+    """
+    _check_dtype(dtype)
+    if ctx is None:
+        ctx = default_context()
+    if not _is_symbol(sym):
+        return _check_symbolic_backward_callable(sym, location, out_grads, expected, rtol,
+                                                 atol, ctx, equal_nan, dtype)
+    location = _parse_location(sym=sym, location=location, ctx=ctx, dtype=dtype)
+    aux_states = _parse_aux_states(sym=sym, aux_states=aux_states, ctx=ctx, dtype=dtype)
+    if isinstance(expected, (list, tuple)):
+        expected = dict(zip(sym.list_arguments(), expected))
+    # dirty the gradient buffers deterministically
+    args_grad_npy = {k: np.random.normal(size=v.shape) for k, v in _sorted_items(expected)}
+    args_grad_data = {}
+    for k, v in args_grad_npy.items():
+        if grad_stypes is not None and grad_stypes.get(k) not in (None, 'default'):
+            _no_sparse('check_symbolic_backward with grad_stypes %s=%s' % (k, grad_stypes[k]))
+        args_grad_data[k] = _nd.array(v, ctx=ctx, dtype=expected[k].dtype
+                                      if _is_asnumpy(dtype) else dtype)
+    if isinstance(grad_req, str):
+        grad_req = {k: grad_req for k in sym.list_arguments()}
+    elif isinstance(grad_req, (list, tuple)):
+        grad_req = dict(zip(sym.list_arguments(), grad_req))
+    executor = sym.bind(ctx=ctx, args=location, args_grad=args_grad_data,
+                        aux_states=aux_states, grad_req=grad_req)
+    executor.forward(is_train=True)
+    if isinstance(out_grads, (tuple, list)):
+        out_grads = [_nd_like(a, ctx, dtype) for a in out_grads]
+    elif isinstance(out_grads, dict):
+        out_grads = {k: _nd_like(v, ctx, dtype) for k, v in out_grads.items()}
+    else:
+        assert out_grads is None
+    executor.backward(out_grads)
+    grads = args_grad_data
+    for name in expected:
+        names = ('EXPECTED_%s' % name, 'BACKWARD_%s' % name)
+        if grad_req[name] == 'write':
+            assert_almost_equal(expected[name], grads[name], rtol, atol, names,
+                                equal_nan=equal_nan)
+        elif grad_req[name] == 'add':
+            assert_almost_equal(expected[name], _as_np(grads[name]) - args_grad_npy[name],
+                                rtol, atol, names, equal_nan=equal_nan)
+        elif grad_req[name] == 'null':
+            assert_almost_equal(args_grad_npy[name], grads[name], rtol, atol, names,
+                                equal_nan=equal_nan)
+        else:
+            raise ValueError('Invalid grad_req %s for argument %s' % (grad_req[name], name))
+    return args_grad_data
+
+
+def _check_symbolic_backward_callable(fn, location, out_grads, expected, rtol, atol, ctx,
+                                      equal_nan, dtype):
+    locs, names = _location_list(fn, location)
+    nds = [array(l, ctx=ctx, dtype=l.dtype if _is_asnumpy(dtype) else dtype) for l in locs]
     for x in nds:
         x.attach_grad()
-    with autograd.record():
-        outs = _forward(sym, nds, aux_states)
-    heads = [array(g, ctx=ctx, dtype=dtype) for g in out_grads]
-    autograd.backward(outs, heads)
+    with _autograd.record():
+        outs = _call(fn, nds)
+    if out_grads is None:
+        heads = None
+    else:
+        if isinstance(out_grads, dict):
+            out_grads = list(out_grads.values())
+        heads = [_nd_like(g, ctx, dtype) for g in out_grads]
+    _autograd.backward(outs, heads)
     if isinstance(expected, dict):
-        expected = [expected[n] for n in names if n in expected]
-    grads = [x.grad.asnumpy() for x in nds]
-    for g, e in zip(grads, expected):
+        expected = [expected.get(n) for n in names]
+    grads = [x.grad for x in nds]
+    for n, g, e in zip(names, grads, expected):
         if e is not None:
-            assert_almost_equal(g, e, rtol=rtol, atol=atol, equal_nan=equal_nan)
-    return grads
+            assert_almost_equal(e, g, rtol, atol, ('EXPECTED_%s' % n, 'BACKWARD_%s' % n),
+                                equal_nan=equal_nan)
+    return [g.asnumpy() for g in grads]
 
 
 def simple_forward(sym, ctx=None, is_train=False, **inputs):
+    """Run ``sym`` on numpy inputs given by argument name; returns the output as a numpy
+    array, or a list of them when there are several."""
     ctx = ctx or default_context()
-    nds = [array(v, ctx=ctx) for v in inputs.values()]
-    with autograd.train_mode() if is_train else autograd.predict_mode():
-        outs = _forward(sym, nds)
+    if _is_symbol(sym):
+        exe = sym.bind(ctx, args={k: array(v) for k, v in inputs.items()})
+        exe.forward(is_train=is_train)
+        outs = exe.outputs
+    else:
+        nds = [array(v, ctx=ctx) for v in inputs.values()]
+        with _autograd.train_mode() if is_train else _autograd.predict_mode():
+            outs = _call(sym, nds)
     outs = [o.asnumpy() for o in outs]
     return outs[0] if len(outs) == 1 else outs
 
@@ -408,8 +783,9 @@ def simple_forward(sym, ctx=None, is_train=False, **inputs):
 def checkShapes(a, b):  # pylint: disable=invalid-name
     """Raise AssertionError when a and b have different shapes."""
     if a.shape != b.shape:
-        raise AssertionError('a.shape = {} and b.shape = {} are not equal'.format(
-            str(a.shape), str(b.shape)))
+        raise AssertionError(_err_msg(_as_np(a), _as_np(b),
+                                      'a.shape = {} and b.shape = {} are not equal'.format(
+                                          str(a.shape), str(b.shape))))
 
 
 def locationError(a, b, index, names, maxError=False):  # pylint: disable=invalid-name
@@ -424,16 +800,15 @@ def assert_almost_equal_with_err(a, b, rtol=None, atol=None, etol=None, names=('
     most ``etol`` (0 by default: every element must match)."""
     etol = get_etol(etol)
     if etol <= 0:
-        assert_almost_equal(a, b, rtol=rtol, atol=atol, names=names, equal_nan=equal_nan)
+        assert_almost_equal(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan)
         return
     rtol, atol = get_tols(a, b, rtol, atol)
-    an, bn = _as_np(a), _as_np(b)
-    close = np.isclose(an, bn, rtol=rtol, atol=atol, equal_nan=equal_nan)
+    a, b = _as_np(a), _as_np(b)
+    close = np.isclose(a, b, rtol=rtol, atol=atol)
     err = 1 - np.count_nonzero(close) / close.size
     if err > etol:
-        idx = np.unravel_index(np.argmin(close), close.shape)
-        raise AssertionError('Error rate %f exceeds etol=%f with rtol=%e, atol=%e.\n%s'
-                             % (err, etol, rtol, atol, locationError(an, bn, idx, names)))
+        msg = _mismatch_report(a, b, rtol, atol, names, equal_nan, mismatches)
+        raise AssertionError(_err_msg(a, b, msg))
 
 
 def compare_ndarray_tuple(t1, t2, rtol=None, atol=None):
@@ -449,38 +824,49 @@ def compare_ndarray_tuple(t1, t2, rtol=None, atol=None):
 
 def compare_optimizer(opt1, opt2, shape, dtype, w_stype='default', g_stype='default',
                       rtol=1e-4, atol=1e-5, compare_states=True, ntensors=1):
-    """Run one update of two optimizers on the same random weights/gradients and assert the
-    states and weights they produce agree (dense storage only in remx)."""
+    """Compare opt1 and opt2 over one update of the same uniform random weights / gradients.
+
+    ``shape`` a tuple: one tensor, both optimizers updating index 0. ``shape`` a list of
+    shapes: opt2 updates all ``ntensors`` at once (multi-tensor), opt1 one by one (dense storage
+    only in remx)."""
+    if w_stype not in ('default', 'row_sparse', 'csr') or \
+            g_stype not in ('default', 'row_sparse', 'csr'):
+        raise Exception("type not supported yet")
     if w_stype != 'default' or g_stype != 'default':
-        raise MXNetError('compare_optimizer: sparse storage (%s/%s) is not implemented in remx'
-                         % (w_stype, g_stype))
-    if ntensors == 1:
-        w1 = rand_ndarray(shape, dtype=dtype)
-        g1 = rand_ndarray(shape, dtype=dtype)
-        w2, g2 = w1.copy(), g1.copy()
-        index = 0
-    else:
-        w1 = [rand_ndarray(shape, dtype=dtype) for _ in range(ntensors)]
-        g1 = [rand_ndarray(shape, dtype=dtype) for _ in range(ntensors)]
-        w2, g2 = [w.copy() for w in w1], [g.copy() for g in g1]
-        index = list(range(ntensors))
-    s1 = opt1.create_state_multi_precision(index, w1) if ntensors == 1 else \
-        [opt1.create_state_multi_precision(i, w) for i, w in zip(index, w1)]
-    s2 = opt2.create_state_multi_precision(index, w2) if ntensors == 1 else \
-        [opt2.create_state_multi_precision(i, w) for i, w in zip(index, w2)]
-    if compare_states:
-        compare_ndarray_tuple(s1 if ntensors == 1 else tuple(s1),
-                              s2 if ntensors == 1 else tuple(s2), rtol=rtol, atol=atol)
-    opt1.update_multi_precision(index, w1, g1, s1)
-    opt2.update_multi_precision(index, w2, g2, s2)
-    if compare_states:
-        compare_ndarray_tuple(s1 if ntensors == 1 else tuple(s1),
-                              s2 if ntensors == 1 else tuple(s2), rtol=rtol, atol=atol)
-    if ntensors == 1:
+        raise _MXNetError('compare_optimizer: sparse storage (%s/%s) is not implemented in remx'
+                          % (w_stype, g_stype))
+    ctx = default_context()
+    if not isinstance(shape, list):
+        assert ntensors == 1
+        w2 = _nd.random.uniform(shape=shape, ctx=ctx, dtype=dtype)
+        w1 = w2.copyto(ctx)
+        g2 = _nd.random.uniform(shape=shape, ctx=ctx, dtype=dtype)
+        g1 = g2.copyto(ctx)
+        state1 = opt1.create_state_multi_precision(0, w1)
+        state2 = opt2.create_state_multi_precision(0, w2)
+        if compare_states:
+            compare_ndarray_tuple(state1, state2)
+        opt1.update_multi_precision(0, w1, g1, state1)
+        opt2.update_multi_precision(0, w2, g2, state2)
+        if compare_states:
+            compare_ndarray_tuple(state1, state2, rtol=rtol, atol=atol)
         assert_almost_equal(w1, w2, rtol=rtol, atol=atol)
     else:
-        for a, b in zip(w1, w2):
-            assert_almost_equal(a, b, rtol=rtol, atol=atol)
+        w1, g1 = [], []
+        for s in shape:
+            w1.append(_nd.random.uniform(shape=s, ctx=ctx, dtype=dtype))
+            g1.append(_nd.random.uniform(shape=s, ctx=ctx, dtype=dtype))
+        w1, g1 = tuple(w1), tuple(g1)
+        w2 = tuple(w.copy() for w in w1)
+        g2 = tuple(g.copy() for g in g1)
+        state2 = [opt2.create_state_multi_precision(0, w2[i]) for i in range(ntensors)]
+        opt2.update_multi_precision(list(range(ntensors)), w2, g2, state2)
+        for i in range(ntensors):
+            state1 = opt1.create_state_multi_precision(i, w1[i])
+            opt1.update_multi_precision(i, w1[i], g1[i], state1)
+            if compare_states:
+                compare_ndarray_tuple(state1, state2[i], rtol, atol)
+            compare_ndarray_tuple(w1[i], w2[i], rtol, atol)
 
 
 def collapse_sum_like(a, shape):
@@ -542,24 +928,24 @@ def assign_each2(input1, input2, function):
 
 def create_2d_tensor(rows, columns, dtype=np.int64):
     """NDArray of shape (rows, columns) whose row i is filled with i."""
-    a = nd.arange(0, rows, dtype=dtype).reshape(rows, 1)
-    return nd.broadcast_to(a, shape=(rows, columns))
+    a = _nd.arange(0, rows, dtype=dtype).reshape(rows, 1)
+    return _nd.broadcast_to(a, shape=(rows, columns))
 
 
 def create_vector(size, dtype=np.int64):
     """NDArray 0, 1, ..., size-1."""
-    return nd.arange(0, size, dtype=dtype)
+    return _nd.arange(0, size, dtype=dtype)
 
 
 def get_identity_mat(size):
     """A float32 identity matrix NDArray."""
-    return nd.array(np.eye(size, dtype=np.float32))
+    return _nd.array(np.eye(size, dtype=np.float32))
 
 
 def get_identity_mat_batch(size):
     """Two stacked identity matrices, shape (2, size, size)."""
     eye = np.eye(size, dtype=np.float32)
-    return nd.array(np.stack([eye, eye]))
+    return _nd.array(np.stack([eye, eye]))
 
 
 def rand_coord_2d(x_low, x_high, y_low, y_high):
@@ -608,8 +994,35 @@ def new_sym_matrix_with_real_eigvals_nd(shape):
 
 
 def _no_sparse(name):
-    raise MXNetError('%s: sparse storage (csr/row_sparse) is not implemented in remx; '
-                     'NDArrays are dense only' % name)
+    raise _MXNetError('%s: sparse storage (csr/row_sparse) is not implemented in remx; '
+                      'NDArrays are dense only' % name)
+
+
+def _validate_csr_generation_inputs(num_rows, num_cols, density, distribution='uniform'):
+    """ValueError for a density outside [0, 1], an empty shape, or a powerlaw matrix with
+    fewer than two non-zeros per row."""
+    total_nnz = int(num_rows * num_cols * density)
+    if density < 0 or density > 1:
+        raise ValueError('density has to be between 0 and 1')
+    if num_rows <= 0 or num_cols <= 0:
+        raise ValueError('num_rows or num_cols should be greater than 0')
+    if distribution == 'powerlaw' and total_nnz < 2 * num_rows:
+        raise ValueError('not supported for this density: %s for this shape (%s, %s) Please '
+                         'keep : num_rows * num_cols * density >= 2 * num_rows'
+                         % (density, num_rows, num_cols))
+
+
+def _get_uniform_dataset_csr(num_rows, num_cols, density=0.1, dtype=None, data_init=None,
+                             shuffle_csr_indices=False):
+    """A uniformly random CSRNDArray (not available: remx has no sparse storage)."""
+    _validate_csr_generation_inputs(num_rows, num_cols, density, distribution='uniform')
+    _no_sparse('_get_uniform_dataset_csr')
+
+
+def _get_powerlaw_dataset_csr(num_rows, num_cols, density=0.1, dtype=None):
+    """A powerlaw-distributed CSRNDArray (not available: remx has no sparse storage)."""
+    _validate_csr_generation_inputs(num_rows, num_cols, density, distribution='powerlaw')
+    _no_sparse('_get_powerlaw_dataset_csr')
 
 
 def rand_sparse_ndarray(shape, stype, density=None, dtype=None, distribution=None,
@@ -652,7 +1065,7 @@ def retry(n):
                 except AssertionError:
                     if i == n - 1:
                         raise
-                    nd.waitall()
+                    _nd.waitall()
         wrapper.__name__ = f.__name__
         wrapper.__doc__ = f.__doc__
         return wrapper
@@ -662,7 +1075,7 @@ def retry(n):
 from .util import setenv, getenv  # noqa: E402,F401  (one implementation, mx.util's)
 
 
-@contextlib.contextmanager
+@_contextlib.contextmanager
 def discard_stderr():
     """Context manager that silences everything written to stderr (file descriptor 2,
     including C-level output) inside it."""
@@ -704,8 +1117,8 @@ def is_op_runnable():
 def get_cuda_compute_capability(ctx):
     """The CUDA compute capability of a GPU context as an int (e.g. 80 for 8.0)."""
     if ctx.device_type != 'gpu':
-        raise MXNetError('Expecting a gpu context to get cuda compute capability, while '
-                         'received ctx {}'.format(ctx))
+        raise _MXNetError('Expecting a gpu context to get cuda compute capability, while '
+                          'received ctx {}'.format(ctx))
     import torch
     major, minor = torch.cuda.get_device_capability(ctx.device_id)
     return major * 10 + minor
@@ -770,7 +1183,7 @@ def chi_square_check(generator, buckets, probs, nsamples=1000000):
     """
     import scipy.stats as ss
     if not buckets:
-        raise MXNetError('chi_square_check: buckets must not be empty')
+        raise _MXNetError('chi_square_check: buckets must not be empty')
     samples = np.asarray(generator(nsamples)).reshape(-1)
     continuous = isinstance(buckets[0], (list, tuple))
     expected = np.array(probs, dtype=np.float64) * nsamples
@@ -813,39 +1226,206 @@ def verify_generator(generator, buckets, probs, nsamples=1000000, nrepeat=5, suc
 
 # ----------------------------------------------------------------------------------------------
 # Symbol-based helpers
-def _needs_symbol(name):
-    raise MXNetError('%s needs the Symbol executor (bind/simple_bind), which is not yet '
-                     'implemented in remx' % name)
-
-
 def check_consistency(sym, ctx_list, scale=1.0, grad_req='write', arg_params=None,
                       aux_params=None, rtol=None, atol=None, raise_on_err=True,
                       ground_truth=None, equal_nan=False, use_uniform=False,
                       rand_type=np.float64):
-    """Check a symbol gives the same results on several contexts/dtypes (needs Symbol)."""
-    _needs_symbol('check_consistency')
+    """Check that a symbol gives the same outputs and gradients on several contexts / dtypes.
+
+    Parameters
+    ----------
+    sym : Symbol or list of Symbols (one per entry of ctx_list)
+    ctx_list : list of dict
+        ``simple_bind`` keyword arguments per executor: ``ctx``, ``type_dict`` and the input
+        shapes by name.
+    scale : float
+        Standard deviation (or, with use_uniform, about the half-width) of random inputs.
+    grad_req : str, list or dict
+    arg_params, aux_params : dict name -> data, optional
+        Values for the arguments / auxiliary states (others: random / 0).
+    rtol, atol : float or dict dtype -> float, optional
+    raise_on_err : bool
+        Raise the first mismatch (else print it and go on).
+    ground_truth : dict name -> data, optional
+        Expected outputs and gradients (default: the executor of the most precise dtype).
+    equal_nan : bool
+    use_uniform : bool
+        Random inputs from a uniform instead of a normal distribution.
+    rand_type : numpy dtype
+        dtype the random inputs are cast to.
+
+    Returns the ground-truth dict (output and gradient arrays by name).
+    """
+    assert len(ctx_list) > 1
+    if isinstance(sym, Symbol):
+        sym = [sym] * len(ctx_list)
+    else:
+        assert len(sym) == len(ctx_list)
+
+    output_names = sym[0].list_outputs()
+    arg_names = sym[0].list_arguments()
+    exe_list = []
+    for s, ctx in zip(sym, ctx_list):
+        assert s.list_arguments() == arg_names
+        assert s.list_outputs() == output_names
+        exe_list.append(s.simple_bind(grad_req=grad_req, **ctx))
+
+    arg_params = {} if arg_params is None else arg_params
+    aux_params = {} if aux_params is None else aux_params
+
+    def smaller_dtype(dt1, dt2):
+        """The less precise of two dtypes (dt1 when dt2 is None)."""
+        return dt1 if dt2 is None or np.dtype(dt1).itemsize < np.dtype(dt2).itemsize else dt2
+
+    # random inputs in a deterministic (sorted) order, for reproducibility
+    for n, arr in _sorted_items(exe_list[0].arg_dict):
+        if n not in arg_params:
+            if use_uniform:
+                arg_params[n] = np.random.uniform(low=-0.92 * scale, high=0.92 * scale,
+                                                  size=arr.shape).astype(rand_type)
+            else:
+                arg_params[n] = np.random.normal(size=arr.shape,
+                                                 scale=scale).astype(rand_type)
+    for n in exe_list[0].aux_dict:
+        if n not in aux_params:
+            aux_params[n] = 0
+    for exe in exe_list:
+        for name, arr in exe.arg_dict.items():
+            arr[:] = arg_params[name]
+        for name, arr in exe.aux_dict.items():
+            arr[:] = aux_params[name]
+        if grad_req == 'add':
+            for arr in exe.grad_arrays:
+                if arr is not None:
+                    arr[:] = np.zeros(arr.shape, dtype=arr.dtype)
+
+    dtypes = [np.dtype(exe.outputs[0].dtype) for exe in exe_list]
+    # the ground truth: the first executor with the most precise output[0]
+    gt_idx = int(np.argmax([d.itemsize for d in dtypes]))
+    gt = ground_truth
+    if gt is None:
+        gt = exe_list[gt_idx].output_dict.copy()
+        if grad_req != 'null':
+            gt.update(exe_list[gt_idx].grad_dict)
+
+    for exe in exe_list:
+        exe.forward(is_train=False)
+    for i, exe in enumerate(exe_list):
+        if i == gt_idx:
+            continue
+        for name, arr in zip(output_names, exe.outputs):
+            try:
+                assert_almost_equal(arr, gt[name], rtol=rtol, atol=atol, equal_nan=equal_nan)
+            except AssertionError as e:
+                print('Predict Err: ctx %d vs ctx %d at %s' % (i, gt_idx, name))
+                traceback.print_exc()
+                if raise_on_err:
+                    raise e
+                print(str(e))
+
+    if grad_req != 'null':
+        for exe in exe_list:
+            exe.forward(is_train=True)
+        # the head gradients: the first executor's outputs at the least precise dtype
+        least = [out.dtype for out in exe_list[0].outputs]
+        for exe in exe_list:
+            least = [smaller_dtype(out.dtype, dt) for out, dt in zip(exe.outputs, least)]
+        golden = [out.astype(dt).asnumpy() for out, dt in zip(exe_list[0].outputs, least)]
+        for exe in exe_list:
+            exe.backward([_nd.array(g, ctx=exe._ctx, dtype=out.dtype)
+                          for g, out in zip(golden, exe.outputs)])
+        for i, exe in enumerate(exe_list):
+            if i == gt_idx:
+                continue
+            for name, arr in zip(output_names + arg_names, exe.outputs + exe.grad_arrays):
+                if gt[name] is None:
+                    assert arr is None
+                    continue
+                gtarr = gt[name]
+                try:
+                    rt, at = rtol, atol
+                    # with float16 data, a float32 gradient (BatchNorm's gamma) is compared
+                    # at float16 tolerances
+                    small_arr = smaller_dtype(arr.dtype, dtypes[i])
+                    small_gt = smaller_dtype(gtarr.dtype, dtypes[gt_idx])
+                    if small_arr != arr.dtype or small_gt != gtarr.dtype:
+                        rt, at = get_tols(arr.astype(small_arr), gtarr.astype(small_gt),
+                                          rtol, atol)
+                    assert_almost_equal(arr, gtarr, rtol=rt, atol=at, equal_nan=equal_nan)
+                except AssertionError as e:
+                    print('Train Err: {} {} ctx {} vs {} {} ctx {} at {}'.format(
+                        np.dtype(arr.dtype).name, arr.ctx, i, np.dtype(gtarr.dtype).name,
+                        getattr(gtarr, 'ctx', None), gt_idx, name))
+                    traceback.print_exc()
+                    if raise_on_err:
+                        raise e
+                    print(str(e))
+    return gt
 
 
 def same_symbol_structure(sym1, sym2):
-    """Whether two symbols have the same graph structure (needs Symbol)."""
-    _needs_symbol('same_symbol_structure')
+    """True when the nodes of the two symbols' graphs (in JSON order) have the same
+    operators, node by node."""
+    nodes = json.loads(sym1.tojson())['nodes']
+    nodes2 = json.loads(sym2.tojson())['nodes']
+    return all(n1['op'] == n2['op'] for n1, n2 in zip(nodes, nodes2))
 
 
 def check_speed(sym, location=None, ctx=None, N=20, grad_req=None, typ='whole', **kwargs):
-    """Time N forward (typ='forward') or forward+backward (typ='whole') runs.
+    """Average seconds of one forward (typ='forward') or forward + backward (typ='whole').
 
-    In remx ``sym`` may be a callable taking NDArrays (``location``: list or dict of numpy
-    arrays); a Symbol needs the Symbol API. Returns the average seconds per run.
+    sym : Symbol (bound with simple_bind on ``location``'s shapes, or on the shapes in
+        kwargs with random inputs when location is None); in remx also a callable taking
+        NDArrays, with ``location`` its inputs (list or dict of numpy arrays).
+    location : None or dict of str to numpy array
+    grad_req : None (meaning 'write'), str, list or dict
     """
-    import time
-    if _is_symbol(sym) or not callable(sym):
-        _needs_symbol('check_speed with a Symbol')
-    if typ not in ('whole', 'forward'):
-        raise MXNetError('typ can only be "whole" or "forward".')
-    ctx = ctx or default_context()
+    if ctx is None:
+        ctx = default_context()
+    if not _is_symbol(sym):
+        return _check_speed_callable(sym, location, ctx, N, typ)
+    if grad_req is None:
+        grad_req = 'write'
     if location is None:
-        raise MXNetError('check_speed with a callable needs `location` (its inputs)')
-    locs, _ = _location_list(sym, location)
+        exe = sym.simple_bind(grad_req=grad_req, ctx=ctx, **kwargs)
+        location = {k: np.random.normal(size=arr.shape, scale=1.0)
+                    for k, arr in exe.arg_dict.items()}
+    else:
+        assert isinstance(location, dict), 'Expect dict, get "location"=%s' % str(location)
+        exe = sym.simple_bind(grad_req=grad_req, ctx=ctx,
+                              **{k: v.shape for k, v in location.items()})
+    for name, iarr in location.items():
+        exe.arg_dict[name][:] = iarr.astype(exe.arg_dict[name].dtype)
+
+    if typ == 'whole':
+        exe.forward(is_train=True)
+        exe.backward(out_grads=exe.outputs)
+        for output in exe.outputs:
+            output.wait_to_read()
+        tic = time.time()
+        for _ in range(N):
+            exe.forward(is_train=True)
+            exe.backward(out_grads=exe.outputs)
+        _nd.waitall()
+        return (time.time() - tic) * 1.0 / N
+    if typ == 'forward':
+        exe.forward(is_train=False)
+        for output in exe.outputs:
+            output.wait_to_read()
+        tic = time.time()
+        for _ in range(N):
+            exe.forward(is_train=False)
+        _nd.waitall()
+        return (time.time() - tic) * 1.0 / N
+    raise ValueError('typ can only be "whole" or "forward".')
+
+
+def _check_speed_callable(fn, location, ctx, N, typ):
+    if typ not in ('whole', 'forward'):
+        raise ValueError('typ can only be "whole" or "forward".')
+    if location is None:
+        raise _MXNetError('check_speed with a callable needs `location` (its inputs)')
+    locs, _ = _location_list(fn, location)
     args = [array(l, ctx=ctx) for l in locs]
     if typ == 'whole':
         for a in args:
@@ -853,63 +1433,80 @@ def check_speed(sym, location=None, ctx=None, N=20, grad_req=None, typ='whole', 
 
     def run():
         if typ == 'whole':
-            with autograd.record():
-                outs = _forward(sym, args)
-            autograd.backward(outs)
+            with _autograd.record():
+                outs = _call(fn, args)
+            _autograd.backward(outs)
         else:
-            outs = _forward(sym, args)
+            outs = _call(fn, args)
         for o in outs:
             o.wait_to_read()
     run()
     tic = time.time()
     for _ in range(N):
         run()
-    nd.waitall()
+    _nd.waitall()
     return (time.time() - tic) / N
 
 
 def check_gluon_hybridize_consistency(net_builder, data_l, numpy_func=None, test_grad=True,
-                                      rtol=1e-4, atol=1e-4):
-    """Check that a Gluon HybridBlock gives the same outputs (and input gradients) without
-    and with ``hybridize()``, optionally also against ``numpy_func``.
+                                      rtol=1E-4, atol=1E-4):
+    """Check that a HybridBlock gives the same outputs (and input gradients, with test_grad)
+    without and with ``hybridize()``, and, given numpy_func, the same outputs as it.
 
-    net_builder: callable returning a fresh HybridBlock; data_l: list of input NDArrays.
-    Returns the outputs of the first (non-hybridized) run as numpy arrays.
+    net_builder is called as ``net_builder(prefix='net_')`` for each run; the parameters of
+    the first network are copied into the later ones. data_l: list of input arrays. The
+    network should not draw random numbers.
     """
-    saved = None
-    results = []
-    for hybridize in (False, True):
-        net = net_builder()
-        net.initialize()
-        if saved is None:
-            net(*data_l)
-            saved = {k: v.data().asnumpy() for k, v in net.collect_params().items()}
-        params = list(net.collect_params().values())
-        for (k, v) in zip(saved, params):
-            v.set_data(nd.array(saved[k], dtype=saved[k].dtype))
-        if hybridize:
-            net.hybridize()
-        inputs = [x.copy() for x in data_l]
-        for x in inputs:
-            x.attach_grad()
-        with autograd.record():
-            out = net(*inputs)
-        outs = list(out) if isinstance(out, (list, tuple)) else [out]
-        if test_grad:
-            autograd.backward(outs)
-        results.append(([o.asnumpy() for o in outs],
-                        [x.grad.asnumpy() for x in inputs] if test_grad else []))
-    (o0, g0), (o1, g1) = results
-    for a, b in zip(o0, o1):
-        assert_almost_equal(a, b, rtol=rtol, atol=atol)
-    for a, b in zip(g0, g1):
-        assert_almost_equal(a, b, rtol=rtol, atol=atol)
+    class _NumpyParamDictInit(mx.init.Initializer):
+        """Initialize every parameter from a dict of numpy arrays by name."""
+        def __init__(self, np_params):
+            super().__init__()
+            self._np_params = np_params
+
+        def _init_weight(self, name, arr):
+            arr[()] = self._np_params[name]
+
+        _init_bias = _init_gamma = _init_beta = _init_default = _init_weight
+
+    saved_out_np = None
+    saved_grad_np_l = None
+    params_init = None
+    use_autograd_flags = [False, True] if test_grad else [False]
+    for hybridize in [False, True]:
+        for use_autograd in use_autograd_flags:
+            net = net_builder(prefix='net_')
+            if params_init is None:
+                net.initialize()
+            else:
+                net.initialize(params_init)
+            if hybridize:
+                net.hybridize()
+            in_data_l = [ele.copy() for ele in data_l]
+            if use_autograd:
+                for ele in in_data_l:
+                    ele.attach_grad()
+                with _autograd.record():
+                    out = net(*in_data_l)
+                out.backward(out)
+            else:
+                out = net(*in_data_l)
+            if params_init is None:
+                np_params = {k: v.data().asnumpy() for k, v in net.collect_params().items()}
+                params_init = _NumpyParamDictInit(np_params)
+            if saved_out_np is None:
+                saved_out_np = out.asnumpy()
+            else:
+                assert_almost_equal(out.asnumpy(), saved_out_np, rtol=rtol, atol=atol)
+            if use_autograd:
+                if saved_grad_np_l is None:
+                    saved_grad_np_l = [ele.grad.asnumpy() for ele in in_data_l]
+                else:
+                    for data, saved_grad_np in zip(in_data_l, saved_grad_np_l):
+                        assert_almost_equal(data.grad.asnumpy(), saved_grad_np,
+                                            rtol=rtol, atol=atol)
     if numpy_func is not None:
-        expected = numpy_func(*[x.asnumpy() for x in data_l])
-        expected = list(expected) if isinstance(expected, (list, tuple)) else [expected]
-        for a, b in zip(o0, expected):
-            assert_almost_equal(a, b, rtol=rtol, atol=atol)
-    return o0
+        numpy_out = numpy_func(*[ele.asnumpy() for ele in data_l])
+        assert_almost_equal(saved_out_np, numpy_out, rtol=rtol, atol=atol)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -932,15 +1529,53 @@ def download(url, fname=None, dirname=None, overwrite=False, retries=5):
     return _gluon_download(url, path=fname, overwrite=True, retries=retries)
 
 
+_MODEL_URL = 'http://data.mxnet.io/models/'
+_MODEL_FILES = {
+    'imagenet1k-inception-bn': ('imagenet/inception-bn/Inception-BN-symbol.json',
+                                'imagenet/inception-bn/Inception-BN-0126.params'),
+    'imagenet11k-resnet-152': ('imagenet-11k/resnet-152/resnet-152-symbol.json',
+                               'imagenet-11k/resnet-152/resnet-152-0000.params'),
+    'imagenet11k-place365ch-resnet-152': ('imagenet-11k-place365-ch/resnet-152-symbol.json',
+                                          'imagenet-11k-place365-ch/resnet-152-0000.params'),
+    'imagenet11k-place365ch-resnet-50': ('imagenet-11k-place365-ch/resnet-50-symbol.json',
+                                         'imagenet-11k-place365-ch/resnet-50-0000.params'),
+}
+for _depth in (18, 34, 50, 101, 152):
+    _MODEL_FILES['imagenet1k-resnet-%d' % _depth] = (
+        'imagenet/resnet/%d-layers/resnet-%d-symbol.json' % (_depth, _depth),
+        'imagenet/resnet/%d-layers/resnet-%d-0000.params' % (_depth, _depth))
+for _name in ('50', '101', '101-64x4d'):
+    _MODEL_FILES['imagenet1k-resnext-%s' % _name] = (
+        'imagenet/resnext/%s-layers/resnext-%s-symbol.json' % (_name[:3], _name),
+        'imagenet/resnext/%s-layers/resnext-%s-0000.params' % (_name[:3], _name))
+del _depth, _name
+
+
 def download_model(model_name, dst_dir='./', meta_info=None):
-    """Download a pretrained model's symbol and parameter files from MXNet's model zoo
-    (they need the Symbol API to load, and the network)."""
-    _needs_symbol('download_model')
+    """Fetch a model's ``-symbol.json`` and ``-0000.params`` into dst_dir (files already
+    there are reused; remx has no network). meta_info: {model_name: {'symbol': url,
+    'params': url}} (default: MXNet's model zoo list). Returns (path prefix, 0), or
+    (None, 0) for an unknown model name."""
+    if meta_info is None:
+        meta_info = {k: {'symbol': _MODEL_URL + s, 'params': _MODEL_URL + p}
+                     for k, (s, p) in _MODEL_FILES.items()}
+    meta_info = dict(meta_info)
+    if model_name not in meta_info:
+        return (None, 0)
+    if not os.path.isdir(dst_dir):
+        os.mkdir(dst_dir)
+    meta = dict(meta_info[model_name])
+    assert 'symbol' in meta, "missing symbol url"
+    model_name = os.path.join(dst_dir, model_name)
+    download(meta['symbol'], model_name + '-symbol.json')
+    assert 'params' in meta, "mssing parameter file url"
+    download(meta['params'], model_name + '-0000.params')
+    return (model_name, 0)
 
 
 def _missing_data(what, where):
-    raise MXNetError('%s is not available: remx never downloads datasets. Place the files at %s'
-                     % (what, os.path.abspath(where)))
+    raise _MXNetError('%s is not available: remx never downloads datasets. Place the files at %s'
+                      % (what, os.path.abspath(where)))
 
 
 def get_mnist_ubyte():
@@ -989,9 +1624,19 @@ def get_cifar10():
 
 
 def get_mnist_iterator(batch_size, input_shape, num_parts=1, part_index=0):
-    """MNIST train/validation iterators (needs mx.io.MNISTIter, not yet in remx)."""
-    raise MXNetError('get_mnist_iterator needs mx.io.MNISTIter, which is not yet implemented '
-                     'in remx')
+    """(train, validation) MNISTIters over the ubyte files in ./data (see get_mnist_ubyte);
+    images are flat unless input_shape has three dimensions."""
+    get_mnist_ubyte()
+    flat = len(input_shape) != 3
+    train_dataiter = mx.io.MNISTIter(
+        image='data/train-images-idx3-ubyte', label='data/train-labels-idx1-ubyte',
+        input_shape=input_shape, batch_size=batch_size, shuffle=True, flat=flat,
+        num_parts=num_parts, part_index=part_index)
+    val_dataiter = mx.io.MNISTIter(
+        image='data/t10k-images-idx3-ubyte', label='data/t10k-labels-idx1-ubyte',
+        input_shape=input_shape, batch_size=batch_size, flat=flat,
+        num_parts=num_parts, part_index=part_index)
+    return (train_dataiter, val_dataiter)
 
 
 def get_zip_data(data_dir, url, data_origin_name):
@@ -1025,8 +1670,8 @@ def get_im2rec_path(home_env='MXNET_HOME'):
         path = os.path.join(home, 'tools', 'im2rec.py')
         if os.path.isfile(path):
             return path
-    raise MXNetError('im2rec.py not found: set %s to an MXNet source tree containing '
-                     'tools/im2rec.py' % home_env)
+    raise _MXNetError('im2rec.py not found: set %s to an MXNet source tree containing '
+                      'tools/im2rec.py' % home_env)
 
 
 # MXNet's test_utils has no __all__: ``from mxnet.test_utils import *`` brings every public
@@ -1040,3 +1685,7 @@ def __getattr__(name):
         import requests  # pylint: disable=import-outside-toplevel
         return requests
     raise AttributeError("module 'mxnet.test_utils' has no attribute %r" % name)
+
+
+def __dir__():
+    return sorted(set(globals()) | {'ss', 'requests'})

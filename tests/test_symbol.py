@@ -437,3 +437,46 @@ OUT['resnet_type'] = repr(rs.infer_type(data='float32'))
     assert json.loads(r.tojson()) == json.loads(ref['resnet'])
     assert repr(r.infer_shape(data=(1, 3, 32, 32))) == ref['resnet_shape']
     assert repr(r.infer_type(data='float32')) == ref['resnet_type']
+
+
+def test_symbol_structure_and_inference_details():
+    from mxnet.base import NotImplementedForSymbol
+    x = S.Variable('x')
+    with pytest.raises(NotImplementedForSymbol):
+        bool(x)
+    sliced = S.SliceChannel(S.Variable('data'), num_outputs=3, name='slice')
+    assert sliced.get_children().list_outputs() == ['data']
+    # a cast's output dtype is known without its input's
+    mlp = S.SoftmaxOutput(S.FullyConnected(S.Cast(S.Variable('data'), dtype='float32'),
+                                           num_hidden=4, name='fc'), name='sm')
+    arg, out, aux = mlp.infer_type_partial()
+    assert arg == [None, np.float32, np.float32, np.float32] and out == [np.float32]
+    # shapes flow back through casts
+    conv = S.Convolution(S.cast(S.Variable('data', shape=(1, 0, 0, 0)), dtype='float16'),
+                         S.cast(S.Variable('weight'), dtype='float16'), pad=(3, 3),
+                         num_filter=64, stride=(2, 2), no_bias=True, kernel=(7, 7))
+    assert conv.infer_shape_partial()[0][1] == (64, 0, 7, 7)
+    # a node whose output shape a consumer assumed still checks its own inputs
+    v = S.Variable('V')
+    with pytest.raises(MXNetError, match='Incompatible attr'):
+        (S.transpose(v) + (S.Variable('x') + v)).infer_shape(x=(2, 3))
+    # shapes need no dtypes: integer-index ops infer with unknown index dtypes
+    assert S.batch_take(x, S.Variable('i')).infer_shape(x=(3, 4), i=(3,))[1] == [(3,)]
+
+
+def test_atomic_symbol_and_np_shape_json():
+    import json
+    data = S.Variable('data')
+    fc = S.FullyConnected(data, num_hidden=3, name='fc')
+    atom = fc._gen_atomic_symbol()
+    assert atom.list_arguments() == [] and atom.list_outputs() == ['output']
+    assert atom.attr_dict() == {'': {'num_hidden': '3'}}
+    z = atom(data=S.Variable('q'), name='z')
+    assert z.list_arguments() == ['q', 'z_weight', 'z_bias'] and z.list_outputs() == ['z_output']
+    rnn = S.RNN(data, S.Variable('p'), S.Variable('h0'), S.Variable('h1'), state_size=4,
+                num_layers=1, state_outputs=True, mode='lstm')
+    assert rnn._gen_atomic_symbol().list_outputs() == ['output', 'state_output',
+                                                       'statecell_output']
+    with mx.util.np_shape(True):
+        assert json.loads(fc.tojson())['attrs']['is_np_shape'] == ['int', 1]
+    assert 'is_np_shape' not in json.loads(fc.tojson())['attrs']

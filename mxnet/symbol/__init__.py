@@ -236,3 +236,21 @@ def _install_fluent():
 
 
 _install_fluent()
+
+
+def _rand_zipfian(true_classes, num_sampled, range_max):
+    """Draw ``num_sampled`` classes in [0, range_max) from the approximately log-uniform
+    (Zipfian) distribution, with replacement; returns the sampled classes (int64) and the
+    expected counts of ``true_classes`` and of the samples (float64), as
+    ``mx.nd.contrib.rand_zipfian``."""
+    import math as _math
+    from ..ndarray.contrib import zipfian_from_uniform
+    if not isinstance(true_classes, Symbol):
+        raise TypeError('unexpected type %s' % type(true_classes))
+    rand = _internal._random_uniform(low=0.0, high=_math.log(range_max + 1),
+                                     shape=(num_sampled,), dtype='float64')
+    return zipfian_from_uniform(rand, true_classes, num_sampled, range_max)
+
+
+_rand_zipfian.__name__ = 'rand_zipfian'
+contrib.rand_zipfian = _rand_zipfian

@@ -8,6 +8,7 @@ versions use ``attr`` instead of ``attrs`` and may keep operator parameters unde
 """
 import json
 import os
+import reprlib
 import tempfile
 
 from ..base import MXNetError
@@ -45,9 +46,13 @@ def to_json(sym, remove_amp_cast=True):
         if n.op is None:
             arg_nodes.append(k)
         row_ptr.append(row_ptr[-1] + n.total_outputs())
+    from ..util import is_np_shape
+    attrs = {'mxnet_version': ['int', MXNET_VERSION]}
+    if is_np_shape():
+        # MXNet marks graphs saved under NumPy shape semantics (-1, not 0, is unknown)
+        attrs = {'is_np_shape': ['int', 1], 'mxnet_version': ['int', MXNET_VERSION]}
     doc = {'nodes': nodes, 'arg_nodes': arg_nodes, 'node_row_ptr': row_ptr,
-           'heads': [[ids[id(n)], i, 0] for n, i in heads],
-           'attrs': {'mxnet_version': ['int', MXNET_VERSION]}}
+           'heads': [[ids[id(n)], i, 0] for n, i in heads], 'attrs': attrs}
     return _dump(doc)
 
 
@@ -84,61 +89,160 @@ def _strip_amp_cast(heads):
     return [res(n, i) for n, i in heads]
 
 
+def _brief(v, limit=80):
+    """repr(v) for an error message: shortened, safe on huge or deeply nested values."""
+    r = reprlib.Repr()
+    r.maxlevel, r.maxstring, r.maxother, r.maxlist, r.maxdict = 2, limit, limit, 6, 4
+    try:
+        return r.repr(v)
+    except RecursionError:
+        return '<%s>' % type(v).__name__
+
+
+def _is_int(v):
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _type_name(v):
+    return {dict: 'an object', list: 'a list', str: 'a string', bool: 'a boolean',
+            int: 'an integer', float: 'a number', type(None): 'null'}.get(type(v),
+                                                                          type(v).__name__)
+
+
+def _entry(e, where, what, limit):
+    """A [node_id, output_index(, version)] entry; node_id must be < limit."""
+    if not isinstance(e, list) or not 2 <= len(e) <= 3 or not all(_is_int(x) for x in e):
+        raise MXNetError('%s: %s must be [node_id, output_index, version] (integers), got %s'
+                         % (where, what, _brief(e)))
+    if not 0 <= e[0] < limit:
+        raise MXNetError('%s: %s %s refers to node %d, but only nodes 0..%d %s'
+                         % (where, what, _brief(e), e[0], limit - 1,
+                            'come before it' if what == 'input' else 'exist'))
+    return e
+
+
+def _output_index(e, src, where, what):
+    n_out = src.num_outputs()
+    if not 0 <= e[1] < max(n_out, 1):
+        raise MXNetError('%s: %s %s refers to output %d of node %s, which has %d'
+                         % (where, what, _brief(e), e[1], src.name, n_out))
+
+
+_NODE_ERRORS = (TypeError, ValueError, KeyError, IndexError, AttributeError, OverflowError,
+                RecursionError, MemoryError)
+
+
 def from_json(text):
-    """Heads [(node, index)] of the graph in MXNet JSON ``text``."""
+    """Heads [(node, index)] of the graph in MXNet JSON ``text``.
+
+    Everything is checked before a node is built, so a malformed graph raises MXNetError naming
+    the node, the field and what is wrong (heads or inputs out of range, fields of the wrong
+    type, JSON nested too deeply) instead of failing later."""
+    if not isinstance(text, (str, bytes, bytearray)):
+        raise MXNetError('Symbol JSON must be a str, got %s' % type(text).__name__)
     try:
         doc = json.loads(text)
-    except ValueError as e:
+    except RecursionError:
+        raise MXNetError('Symbol JSON nests too deeply (arrays or objects inside each other '
+                         'beyond what a symbol graph holds)') from None
+    except ValueError as e:  # JSONDecodeError, UnicodeDecodeError
         raise MXNetError('Symbol JSON is not valid JSON: %s' % e) from None
-    if not isinstance(doc, dict) or not isinstance(doc.get('nodes'), list) or \
-            not isinstance(doc.get('heads'), list):
-        raise MXNetError('Symbol JSON must be an object with "nodes" and "heads" lists')
+    if not isinstance(doc, dict):
+        raise MXNetError('Symbol JSON must be an object with "nodes" and "heads" lists, got %s'
+                         % _type_name(doc))
+    for key in ('nodes', 'heads'):
+        if key not in doc:
+            raise MXNetError('Symbol JSON has no "%s" field' % key)
+        if not isinstance(doc[key], list):
+            raise MXNetError('Symbol JSON: "%s" must be a list, got %s'
+                             % (key, _type_name(doc[key])))
+    n_nodes = len(doc['nodes'])
+    for key in ('arg_nodes', 'node_row_ptr'):
+        v = doc.get(key)
+        if v is None:
+            continue
+        if not isinstance(v, list) or not all(_is_int(x) for x in v):
+            raise MXNetError('Symbol JSON: "%s" must be a list of integers, got %s'
+                             % (key, _brief(v)))
+    for i in doc.get('arg_nodes') or ():
+        if not 0 <= i < n_nodes:
+            raise MXNetError('Symbol JSON: "arg_nodes" refers to node %d, but only nodes 0..%d '
+                             'exist' % (i, n_nodes - 1))
+    top = doc.get('attrs')
+    if top is not None:
+        if not isinstance(top, dict):
+            raise MXNetError('Symbol JSON: "attrs" must be an object, got %s' % _type_name(top))
+        for a, v in top.items():
+            if not isinstance(v, list) or len(v) != 2 or not isinstance(v[0], str):
+                raise MXNetError('Symbol JSON: graph attribute "%s" must be [type, value], got %s'
+                                 % (a, _brief(v)))
+        ver = top.get('mxnet_version')
+        if ver is not None and not _is_int(ver[1]):
+            raise MXNetError('Symbol JSON: "mxnet_version" must be ["int", number], got %s'
+                             % _brief(ver))
     nodes = []
     for k, nd in enumerate(doc['nodes']):
-        if not isinstance(nd, dict) or 'op' not in nd or 'name' not in nd:
-            raise MXNetError('Symbol JSON node %d must have "op" and "name"' % k)
+        where = 'Symbol JSON node %d' % k
+        if not isinstance(nd, dict):
+            raise MXNetError('%s must be an object, got %s' % (where, _type_name(nd)))
+        for key in ('op', 'name'):
+            if key not in nd:
+                raise MXNetError('%s has no "%s" field' % (where, key))
+            if not isinstance(nd[key], str):
+                raise MXNetError('%s: "%s" must be a string, got %s'
+                                 % (where, key, _brief(nd[key])))
+        name = nd['name']
+        where = '%s (%s)' % (where, _brief(name)[1:-1])
         raw = {}
         for key in ('param', 'attr', 'attrs'):
             v = nd.get(key)
             if v is None:
                 continue
             if not isinstance(v, dict):
-                raise MXNetError('Symbol JSON node %d (%s): "%s" must be an object'
-                                 % (k, nd['name'], key))
-            raw.update({str(a): str(b) for a, b in v.items()})
+                raise MXNetError('%s: "%s" must be an object, got %s'
+                                 % (where, key, _type_name(v)))
+            for a, b in v.items():
+                if not isinstance(b, str):
+                    raise MXNetError('%s: attribute "%s" must be a string, got %s'
+                                     % (where, a, _brief(b)))
+            raw.update(v)
+        ins = nd.get('inputs', [])
+        if not isinstance(ins, list):
+            raise MXNetError('%s: "inputs" must be a list, got %s' % (where, _type_name(ins)))
         inputs = []
         versions = []
-        for e in nd.get('inputs', []):
-            if not isinstance(e, list) or len(e) < 2 or not all(isinstance(x, int) for x in e) \
-                    or not 0 <= e[0] < k:
-                raise MXNetError('Symbol JSON node %d (%s): bad input entry %r'
-                                 % (k, nd['name'], e))
+        for e in ins:
+            _entry(e, where, 'input', k)
             src = nodes[e[0]]
-            if not 0 <= e[1] < max(src.num_outputs(), 1):
-                raise MXNetError('Symbol JSON node %d (%s): input %r refers to output %d of %s, '
-                                 'which has %d' % (k, nd['name'], e, e[1], src.name,
-                                                   src.num_outputs()))
+            _output_index(e, src, where, 'input')
             inputs.append((src, e[1]))
             versions.append(e[2] if len(e) > 2 else 0)
-        name = str(nd['name'])
         if nd['op'] == 'null':
             if inputs:
-                raise MXNetError('Symbol JSON node %d (%s): a variable cannot have inputs'
-                                 % (k, name))
+                raise MXNetError('%s: a variable ("op": "null") cannot have inputs' % where)
             nodes.append(_Node(None, name, None, _fix_hidden(raw), []))
             continue
-        opdef = _get_op(str(nd['op']))
-        params = {a: b for a, b in raw.items() if a in opdef.params}
-        extra = _fix_hidden({a: b for a, b in raw.items() if a not in opdef.params})
-        attrs = opdef.parse_attrs(params)
-        if not opdef.variadic:
-            n_in = len(opdef.list_inputs(attrs))
-            if len(inputs) != n_in:
-                raise MXNetError('Symbol JSON node %d (%s): operator %s expects %d inputs, got '
-                                 '%d' % (k, name, opdef.name, n_in, len(inputs)))
+        try:
+            opdef = _get_op(nd['op'])
+            params = {a: b for a, b in raw.items() if a in opdef.params}
+            extra = _fix_hidden({a: b for a, b in raw.items() if a not in opdef.params})
+            attrs = opdef.parse_attrs(params)
+            n_in = None if opdef.variadic else len(opdef.list_inputs(attrs))
+            node = _Node(opdef, name, attrs, None, inputs, versions)
+            node.num_outputs()
+        except MXNetError as e:
+            raise MXNetError('%s: %s' % (where, e)) from None
+        except _NODE_ERRORS as e:
+            raise MXNetError('%s: invalid attributes for operator %s: %s'
+                             % (where, nd['op'], str(e).split('\n')[0] or type(e).__name__)) \
+                from None
+        if n_in is not None and len(inputs) != n_in:
+            raise MXNetError('%s: operator %s expects %d inputs, got %d'
+                             % (where, opdef.name, n_in, len(inputs)))
         dct = dict(params)
         dct.update(extra)
-        nodes.append(_Node(opdef, name, attrs, dct, inputs, versions))
+        node.dict = dct
+        nodes.append(node)
     if _version(doc) < 10000:
         # MXNet upgrades pre-1.0 files by re-running composition hooks: aux variables of
         # BatchNorm get their initializer attribute
@@ -149,9 +253,8 @@ def from_json(text):
                         c.dict.setdefault('__init__', _AUX_VAR_INIT[nm])
     heads = []
     for e in doc['heads']:
-        if not isinstance(e, list) or len(e) < 2 or not isinstance(e[0], int) or \
-                not 0 <= e[0] < len(nodes):
-            raise MXNetError('Symbol JSON: bad head entry %r' % (e,))
+        _entry(e, 'Symbol JSON', 'head', len(nodes))
+        _output_index(e, nodes[e[0]], 'Symbol JSON', 'head')
         heads.append((nodes[e[0]], e[1]))
     return heads
 
@@ -173,12 +276,13 @@ def _fix_hidden(d):
 
 def read_file(fname):
     try:
-        with open(fname, 'r') as f:
+        with open(fname, 'r', encoding='utf-8') as f:
             return f.read()
     except OSError as e:
         raise MXNetError('Cannot read symbol file %s: %s' % (fname, e)) from None
-    except UnicodeDecodeError:
-        raise MXNetError('Symbol file %s is not a text (JSON) file' % fname) from None
+    except UnicodeDecodeError as e:
+        raise MXNetError('Symbol file %s is not a text (JSON) file: byte %d is not UTF-8'
+                         % (fname, e.start)) from None
 
 
 def write_file(fname, text):

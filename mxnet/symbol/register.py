@@ -42,6 +42,21 @@ def _build(opdef, hint, name, attr, pos, named, params):
             params[k] = v
     for k in [k for k, v in params.items() if v is _Null]:
         del params[k]
+    # keyword arguments starting with a hidden key (lr_mult=0, ctx_group='a') are node
+    # attributes __lr_mult__ / __ctx_group__, copied onto the variables the op creates; one
+    # ending with it (weight_lr_mult) is MXNet's deprecated form and an error
+    for k in [k for k in params if not k.startswith('__')]:
+        for hk in HIDDEN_KEYS:
+            at = k.rfind(hk)
+            if at == 0:
+                v = params.pop(k)
+                if v is not None:
+                    extra['__%s__' % k] = _attr_string(v)
+                break
+            if at > 0 and at == len(k) - len(hk):
+                raise MXNetError('setting variable attributes with %s is deprecated. please '
+                                 'instead use\nw = Variable(%s=%s)\nsym = YourSymbolName(%s=w)'
+                                 % (k, hk, _attr_string(params[k]), k[:at - 1]))
     # keyword arguments of the form __name__ (mx.sym.zeros(..., __layout__='LNC'), the RNN
     # layers' begin_state) are node attributes, not operator parameters, as in MXNet
     for k in [k for k in params if k.startswith('__') and k.endswith('__')]:
@@ -84,16 +99,26 @@ def _build(opdef, hint, name, attr, pos, named, params):
         inputs = []
         for nm in in_names:
             s = slots.get(nm)
+            # MXNet's FSetInputVarAttrOnCompose: the initializer of a variable input (created
+            # here or given) that has none, e.g. BatchNorm's moving_var, PReLU's gamma
+            init = _AUX_VAR_INIT.get(nm) if nm in opdef.aux else \
+                _INPUT_VAR_INIT.get((opdef.name, nm))
             if s is None:
                 vd = dict(dct)
-                init = _AUX_VAR_INIT.get(nm) if nm in opdef.aux else None
                 if init is not None:
                     vd['__init__'] = init
                 inputs.append((_Node(None, '%s_%s' % (name, nm), None, vd, []), 0))
             else:
-                inputs.append(_single(s, opdef.name))
+                e = _single(s, opdef.name)
+                if init is not None and e[0].op is None and '__init__' not in e[0].dict:
+                    e[0].dict['__init__'] = init
+                inputs.append(e)
     node = _Node(opdef, name, attrs, dct, inputs)
     return Symbol([(node, i) for i in range(node.num_outputs())])
+
+
+# initializers MXNet gives a non-auxiliary variable input when composing (LeakyReLU's gamma)
+_INPUT_VAR_INIT = {('LeakyReLU', 'gamma'): '["Constant", {"value": 0.25}]'}
 
 
 def _attr_string(v):

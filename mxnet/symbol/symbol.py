@@ -62,6 +62,18 @@ _LIKE_DATA = frozenset(['BatchNorm', 'BatchNorm_v1', 'Activation', 'Dropout', 'L
                         'LeakyReLU', 'SoftmaxActivation'])
 
 
+# operators whose output has their data's shape, so a known output tells the data's shape
+_UNARY_SAME_SHAPE = _LIKE_DATA | frozenset([
+    'Cast', 'amp_cast', 'identity', '_copy', 'negative', 'abs', 'sign', 'round', 'rint', 'ceil',
+    'floor', 'trunc', 'fix', 'square', 'sqrt', 'rsqrt', 'cbrt', 'rcbrt', 'exp', 'expm1', 'log',
+    'log10', 'log2', 'log1p', 'sin', 'cos', 'tan', 'arcsin', 'arccos', 'arctan', 'sinh', 'cosh',
+    'tanh', 'arcsinh', 'arccosh', 'arctanh', 'degrees', 'radians', 'reciprocal', 'erf',
+    'erfinv', 'gamma', 'gammaln', 'softsign', 'clip', 'zeros_like', 'ones_like', 'hard_sigmoid',
+    '_plus_scalar', '_minus_scalar', '_rminus_scalar', '_mul_scalar', '_div_scalar',
+    '_rdiv_scalar', '_mod_scalar', '_rmod_scalar', '_power_scalar', '_rpower_scalar',
+    '_maximum_scalar', '_minimum_scalar', '_hypot_scalar'])
+
+
 class _Node:
     """One graph node; ``op`` is None for a variable."""
     __slots__ = ('op', 'name', 'attrs', 'dict', 'inputs', 'versions')
@@ -86,6 +98,8 @@ class _Node:
         names = op.list_outputs(self.attrs)
         if op.name in _INDEXED_OUTPUT_NAMES and names == ['output']:
             names = ['output0']
+        if not self.name:   # an atomic symbol's node
+            return list(names)
         return ['%s_%s' % (self.name, o) for o in names]
 
     def num_outputs(self):
@@ -227,10 +241,14 @@ class Symbol:
         return Symbol(heads)
 
     def get_children(self):
-        """A group of the inputs of the (single) head node; None for a variable."""
+        """A group of the inputs of the head nodes (each node once, as MXNet's GetChildren);
+        None for a variable."""
         ins = []
+        seen = set()
         for n, _ in self._heads:
-            ins.extend(n.inputs)
+            if id(n) not in seen:
+                seen.add(id(n))
+                ins.extend(n.inputs)
         return Symbol(ins) if ins else None
 
     def list_outputs(self):
@@ -311,10 +329,14 @@ class Symbol:
             if len(v._heads) != 1:
                 raise MXNetError('Composing with a symbol of %d outputs: each argument must '
                                  'have a single output' % len(v._heads))
-        if args:
-            # NNVM composes positionally only atomic symbols, which the Python API never makes
-            raise MXNetError('General composition only support kwargs for now')
         order = self._order()
+        if len(order) == 1 and order[0].op is not None and not order[0].inputs and \
+                order[0].op.list_inputs(order[0].attrs, len(args) or None):
+            self._compose_atomic(order[0], name, args, kwargs)
+            return
+        if args:
+            # NNVM composes positionally only atomic symbols (see _gen_atomic_symbol)
+            raise MXNetError('General composition only support kwargs for now')
         by_name = {n.name: n for n in order if n.op is None}
         repl = {}
         for k, s in kwargs.items():
@@ -332,6 +354,37 @@ class Symbol:
                            for n, i in self._heads]
         if name is not None and len(self._heads) == 1 and self._heads[0][0].op is not None:
             self._heads[0][0].name = name
+
+    def _compose_atomic(self, node, name, args, kwargs):
+        """Give an atomic symbol's node its inputs: positional ones in order, keyword ones by
+        input name, the others new variables ``<name>_<input>``."""
+        from .. import name as _name
+        op = node.op
+        in_names = op.list_inputs(node.attrs, len(args) or None)
+        if len(args) > len(in_names):
+            raise MXNetError('%s takes %d inputs (%s) but %d were given'
+                             % (op.name, len(in_names), ', '.join(in_names), len(args)))
+        slots = dict(zip(in_names, (a._heads[0] for a in args)))
+        for k, v in kwargs.items():
+            if k not in in_names:
+                raise MXNetError('Symbol.ComposeKeyword argument name %s not found.\nCandidate '
+                                 'arguments:\n%s' % (k, '\n'.join(
+                                     '\t[%d]%s' % (i, nm) for i, nm in enumerate(in_names))))
+            slots[k] = v._heads[0]
+        node.name = name if name is not None else (node.name or
+                                                   _name.current().get(None, op.name.lower()))
+        node.inputs = [slots[nm] if nm in slots else
+                       (_Node(None, '%s_%s' % (node.name, nm), None, {}, []), 0)
+                       for nm in in_names]
+
+    def _gen_atomic_symbol(self):
+        """The head operator alone, without inputs and unnamed: composing it (calling it with
+        input symbols) makes a new node with the same parameters."""
+        n = self._heads[0][0]
+        if n.op is None:
+            raise MXNetError('Cannot generate an atomic symbol from a variable')
+        node = _Node(n.op, '', n.attrs, dict(n.dict), [])
+        return Symbol([(node, i) for i in range(node.num_outputs())])
 
     # -- arithmetic -------------------------------------------------------------------------
     def _binary(self, other, op, scalar_op, rscalar_op=None, reverse=False):
@@ -408,7 +461,7 @@ class Symbol:
     __hash__ = object.__hash__
 
     def __bool__(self):
-        raise NotImplementedError('Symbol does not have a truth value; use `is None` checks')
+        raise NotImplementedForSymbol(self.__bool__, 'bool')
 
     def astype(self, dtype):
         """Cast to ``dtype`` (the ``Cast`` operator)."""
@@ -548,6 +601,15 @@ class Symbol:
         vals = {}
         in_ptrs = set()
         prev = _state.state.training
+        from .._cached_op import _dynamic_nodes, concrete_attrs
+        dyn = _dynamic_nodes(order)
+        override = {}
+        variables = [n for n in order if n.op is None]
+        if dyn and all(isinstance(kwargs.get(n.name), NDArray) for n in variables):
+            # creation nodes with 0s in their shape (the legacy RNN cells' begin_state
+            # zeros((0, H))) take their size from shape inference, as when MXNet binds
+            override = concrete_attrs(order, dyn, [kwargs[n.name].shape for n in variables],
+                                      'eval')
         for n in order:
             if n.op is None:
                 if n.name not in kwargs:
@@ -562,7 +624,7 @@ class Symbol:
             tensors = [vals[(id(c), i)] for c, i in n.inputs]
             try:
                 _state.state.training = False
-                res = n.op.compute(n.attrs, tensors)
+                res = n.op.compute(override.get(id(n), n.attrs), tensors)
             finally:
                 _state.state.training = prev
             if isinstance(res, torch.Tensor):
@@ -811,6 +873,13 @@ def _meta_run(node, shapes, dtypes):
             res = (res,)
         return [(tuple(r.shape), np.dtype(str(r.dtype).replace('torch.', ''))
                  if r.dtype != torch.bool else np.dtype(np.bool_)) for r in res]
+    if any(d is None for d in dtypes[1:]):
+        # shapes do not depend on dtypes in MXNet: an op that wants integer indices
+        # (batch_take) is tried again with int32 for the inputs of unknown dtype after the data
+        again = _meta_run(node, shapes, [dtypes[0]] + [np.dtype(np.int32) if d is None else d
+                                                       for d in dtypes[1:]])
+        if not isinstance(again, Exception):
+            return again
     return err
 
 
@@ -825,6 +894,7 @@ def _shape_error(node, msg):
 def _infer_shapes(order, given, dtypes, quiet=False):
     """{(id(node), out_index): shape} for every entry that can be inferred."""
     shp = {}
+    ran = {}   # id(node) -> the input shapes of its last forward (meta) run
     for n in order:
         if n.op is None and id(n) in given:
             shp[(id(n), 0)] = given[id(n)]
@@ -836,19 +906,55 @@ def _infer_shapes(order, given, dtypes, quiet=False):
             keys = [(id(c), i) for c, i in n.inputs]
             ins = [shp.get(k) for k in keys]
             op = n.op
-            if op.name in _SAME_SHAPE and ins:
-                ref = next((s for s in ins if s is not None), None)
+            if (op.name in _SAME_SHAPE or op.name == 'where') and ins:
+                # MXNet unifies these inputs (and the output) dim by dim: a 0 is unknown and
+                # is filled from the others (the legacy RNN cells' begin_state zeros((0, H)))
+                same = range(len(ins)) if op.name != 'where' else [1, 2]
+                ref = None
+                for j in same:
+                    s = ins[j]
+                    if s is None:
+                        continue
+                    m = _merge_shape(ref, s)
+                    if m is None:
+                        if quiet or op.name == 'where':
+                            continue
+                        raise _shape_error(n, 'Incompatible attr in node %s at %d-th input: '
+                                           'expected %s, got %s'
+                                           % (n.name, j, _fmt_shape(ref), _fmt_shape(s)))
+                    ref = m
+                out_key = (id(n), 0)
+                if out_key in shp:
+                    # a known output shape flows back to the inputs (a cast weight's shape
+                    # from the Convolution it feeds)
+                    ref = shp[out_key] if ref is None else \
+                        (_merge_shape(ref, shp[out_key]) or ref)
                 if ref is not None:
-                    for j, s in enumerate(ins):
-                        if s is None:
-                            shp[keys[j]] = ref
-                            ins[j] = ref
+                    if op.name == 'where' and ins[0] is not None and len(ins[0]) == len(ref):
+                        same = [0, 1, 2]
+                    for j in same:
+                        s = ins[j]
+                        if s != ref and (s is None or _merge_shape(s, ref) == ref):
+                            shp[keys[j]] = ins[j] = ref
                             changed = True
-                        elif s != ref and not quiet:
-                            raise _shape_error(n, 'Incompatible attr in node %s at %d-th input: '
-                                               'expected %s, got %s'
-                                               % (n.name, j, _fmt_shape(ref), _fmt_shape(s)))
-            elif op.infer_shape is not None and ins and ins[0] is not None and \
+                    if out_key in shp and shp[out_key] != ref and \
+                            _merge_shape(shp[out_key], ref) == ref:
+                        shp[out_key] = ref
+                        changed = True
+            elif op.name in _BATCH_FROM_OUTPUT and ins and ins[0] is not None and \
+                    not _shape_known(ins[0]) and (id(n), 0) in shp:
+                # as MXNet's FullyConnected / Convolution shape functions: an unknown batch
+                # size of the data is taken from a known output
+                out, d = shp[(id(n), 0)], list(ins[0])
+                lead = len(out) - 1 if op.name == 'FullyConnected' and \
+                    not n.attrs.flatten else 1
+                for k in range(min(lead, len(d), len(out))):
+                    if d[k] == 0 and out[k] > 0:
+                        d[k] = out[k]
+                if tuple(d) != ins[0]:
+                    shp[keys[0]] = ins[0] = tuple(d)
+                    changed = True
+            if op.infer_shape is not None and ins and ins[0] is not None and \
                     any(s is None or not _shape_known(s) for s in ins[1:]):
                 # partial shapes (0 = unknown dim, e.g. Gluon's deferred (4, 0, 3, 3)) are
                 # filled from the hook's answer where the known dims agree
@@ -868,8 +974,21 @@ def _infer_shapes(order, given, dtypes, quiet=False):
                     if old != s:
                         shp[keys[j]] = ins[j] = s
                         changed = True
-            if any(s is None for s in ins) or (id(n), 0) in shp:
+            if op.name in _UNARY_SAME_SHAPE and ins and (id(n), 0) in shp:
+                # output shape = data shape both ways: a known output fills the data
+                m = _merge_shape(ins[0], shp[(id(n), 0)])
+                if m is not None and m != ins[0]:
+                    shp[keys[0]] = ins[0] = m
+                    changed = True
+            if any(s is None for s in ins):
                 continue
+            if (id(n), 0) in shp and id(n) in ran:
+                # run again only when inputs were refined since and some output is partial
+                # (a node whose output a consumer filled runs once, to check it)
+                if ran[id(n)] == ins or all(
+                        _shape_known(shp.get((id(n), i))) for i in range(n.num_outputs())):
+                    continue
+            ran[id(n)] = list(ins)
             if op.infer_shape is not None and ins and not quiet:
                 ref = op.infer_shape(n.attrs, [ins[0]] + [None] * (len(ins) - 1))
                 for j in range(1, len(ins)):
@@ -881,8 +1000,10 @@ def _infer_shapes(order, given, dtypes, quiet=False):
             if (op.name in _LIKE_DATA or op.name in _SAME_SHAPE) and n.num_outputs() == 1:
                 # output shape = data shape; skips the meta run (the first meta call of
                 # some torch ops imports torch._dynamo, about a second)
-                shp[(id(n), 0)] = ins[0]
-                changed = True
+                new = _merge_shape(shp.get((id(n), 0)), ins[0]) or ins[0]
+                if shp.get((id(n), 0)) != new:
+                    shp[(id(n), 0)] = new
+                    changed = True
                 continue
             res = _meta_run(n, ins, [dtypes.get(k) for k in keys])
             if isinstance(res, Exception):
@@ -895,11 +1016,33 @@ def _infer_shapes(order, given, dtypes, quiet=False):
             if res is None:
                 continue
             for i, (s, _) in enumerate(res):
-                shp[(id(n), i)] = s
-            changed = True
+                new = _merge_shape(shp.get((id(n), i)), s) or s
+                if shp.get((id(n), i)) != new:
+                    shp[(id(n), i)] = new
+                    changed = True
         if not changed:
             break
     return shp
+
+
+# operators whose data's unknown batch size is filled from their output's shape
+_BATCH_FROM_OUTPUT = frozenset(['FullyConnected', 'Convolution'])
+
+
+def _merge_shape(a, b):
+    """Shapes a and b (0 = unknown dim, None = unknown shape) merged; None if they disagree."""
+    if a is None:
+        return b
+    if b is None or a == b:
+        return a
+    if len(a) != len(b):
+        return None
+    out = []
+    for x, y in zip(a, b):
+        if x > 0 and y > 0 and x != y:
+            return None
+        out.append(x if x > 0 else y)
+    return tuple(out)
 
 
 _BN_OPS = frozenset(['BatchNorm', 'BatchNorm_v1', '_contrib_SyncBatchNorm'])
@@ -918,6 +1061,23 @@ def _expected_dtypes(node, ref):
     if op.infer_shape is not None or op.name in _SAME_SHAPE:
         return [ref] * len(names)
     return [None] * len(names)
+
+
+_CAST_OPS = frozenset(['Cast', 'amp_cast'])
+
+
+def _attr_dtype(n):
+    """The node's ``dtype`` parameter as a numpy dtype, or None."""
+    dt = getattr(n.attrs, 'dtype', None)
+    if isinstance(dt, str):
+        if dt in ('None', ''):
+            return None
+    elif dt is None or isinstance(dt, np.dtype):
+        return dt
+    try:
+        return np.dtype(dt)
+    except TypeError:
+        return None
 
 
 def _infer_types(order, given, shapes):
@@ -947,6 +1107,12 @@ def _infer_types(order, given, shapes):
                         raise MXNetError('Error in operator %s: Incompatible attr in node %s at '
                                          '%d-th input: expected %s, got %s'
                                          % (n.name, n.name, j, e.name, t.name))
+            if (id(n), 0) not in typ and op.name in _CAST_OPS:
+                # a cast's output dtype is its parameter, whatever its input's
+                dt = _attr_dtype(n)
+                if dt is not None:
+                    typ[(id(n), 0)] = dt
+                    changed = True
             if any(t is None for t in ins) or (id(n), 0) in typ:
                 continue
             in_shapes = [shapes.get(k) for k in keys]
@@ -960,17 +1126,7 @@ def _infer_types(order, given, shapes):
             elif op.name in _FIXED_OUT_DTYPE:
                 outs = [_FIXED_OUT_DTYPE[op.name]]
             else:
-                dt = getattr(n.attrs, 'dtype', None)
-                if isinstance(dt, str) and dt not in ('None', ''):
-                    try:
-                        dt = np.dtype(dt)
-                    except TypeError:
-                        dt = None
-                elif dt is not None and not isinstance(dt, np.dtype):
-                    try:
-                        dt = np.dtype(dt)
-                    except TypeError:
-                        dt = None
+                dt = _attr_dtype(n)
                 if dt is None and ref is not None:
                     dt = ref
                 if dt is None:
@@ -1061,7 +1217,11 @@ def load(fname):
     if not isinstance(fname, str):
         raise TypeError('fname need to be string')
     from .json_io import read_file
-    return load_json(read_file(fname))
+    text = read_file(fname)
+    try:
+        return load_json(text)
+    except MXNetError as e:  # say which file is malformed
+        raise MXNetError('Symbol file %s: %s' % (fname, e)) from None
 
 
 def load_json(json_str):
