@@ -245,3 +245,101 @@ def test_public_names():
     assert sorted(n for n in dir(gdata) if not n.startswith('_') and n[0].isupper()) == [
         'ArrayDataset', 'BatchSampler', 'DataLoader', 'Dataset', 'FilterSampler',
         'RandomSampler', 'RecordFileDataset', 'Sampler', 'SequentialSampler', 'SimpleDataset']
+
+
+SHUTDOWN_SCRIPT = r'''
+import gc, os, sys, time
+import numpy as np
+import mxnet as mx
+gdata = mx.gluon.data
+big = np.random.rand(64, 4000)   # 256 kB batches of 8: workers block writing them
+fds0 = len(os.listdir('/proc/self/fd'))
+pids = []
+
+def loader(i, thread_pool):
+    dl = gdata.DataLoader(big, batch_size=8, num_workers=1 + i % 2, thread_pool=thread_pool)
+    if not thread_pool:
+        pids.extend(p.pid for p in dl._worker_pool._procs)
+    return dl
+
+t = time.time()
+for i in range(50):
+    tp = i % 5 == 4
+    how = i % 4
+    dl = loader(i, tp)
+    if how == 0:      # exhausted
+        assert len(list(dl)) == 8
+    elif how == 1:    # broken off mid-epoch, iterator dropped first
+        it = iter(dl); next(it); del it
+    elif how == 2:    # loader dropped while its iterator lives on, then the iterator
+        it = iter(dl); next(it); del dl; next(it); del it
+    else:             # garbage: a reference cycle, found by the collector
+        dl.cycle = dl
+        it = iter(dl); next(it)
+        box = [it]; box.append(box)
+        del it, box
+    dl = None
+gc.collect()
+elapsed = time.time() - t
+time.sleep(0.2)
+alive = [p for p in pids if os.path.exists('/proc/%d' % p) and
+         open('/proc/%d/stat' % p).read().split(')')[1].split()[0] != 'Z']
+print('RESULT', elapsed, len(os.listdir('/proc/self/fd')) - fds0, len(alive))
+# interpreter exit with a loader mid-epoch, workers blocked on full pipes
+dl, tdl = loader(0, False), loader(1, True)
+it, tit = iter(dl), iter(tdl)
+next(it), next(tit)
+print('PIDS', ' '.join(str(p.pid) for p in dl._worker_pool._procs))
+sys.stdout.flush()
+'''
+
+
+def test_workers_always_shut_down():
+    """50 loaders ended every way (exhausted, broken off, deleted with a live iterator,
+    garbage-collected, and interpreter exit): no hang, no leftover process or descriptor."""
+    import subprocess
+    import sys
+    env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(os.path.abspath(
+        __file__))))
+    import signal
+    proc = subprocess.Popen([sys.executable, '-c', SHUTDOWN_SCRIPT], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env, cwd=tempfile.gettempdir(),
+                            start_new_session=True)
+    try:
+        stdout, stderr = proc.communicate(timeout=240)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)  # the script and the workers it left
+        proc.communicate()
+        pytest.fail('DataLoader shutdown hung')
+    assert proc.returncode == 0, stderr[-3000:]
+    lines = dict(line.split(' ', 1) for line in stdout.splitlines()
+                 if line.startswith(('RESULT', 'PIDS')))
+    elapsed, fd_growth, alive = lines['RESULT'].split()
+    assert int(fd_growth) <= 0 and int(alive) == 0, lines['RESULT']
+    deadline = time.time() + 10
+    left = [int(p) for p in lines['PIDS'].split()]
+    while left and time.time() < deadline:
+        left = [p for p in left if os.path.exists('/proc/%d' % p)]
+        time.sleep(0.1)
+    assert not left, 'workers outlived the interpreter: %s' % left
+
+
+def test_mxnet_module_names():
+    import multiprocessing.reduction
+    from mxnet.gluon.data import dataloader
+    assert dataloader.ForkingPickler is multiprocessing.reduction.ForkingPickler
+    for name in ['ConnectionWrapper', 'DataLoaderV1', 'Queue', 'SimpleQueue', 'ThreadPool',
+                 'default_mp_batchify_fn', 'fetcher_loop_v1', 'worker_loop_v1',
+                 'rebuild_ndarray', 'reduce_ndarray', 'rebuild_np_ndarray',
+                 'reduce_np_ndarray']:
+        assert hasattr(dataloader, name), name
+    x = mx.nd.array([[1, 2], [3, 4]])
+    y = dataloader.ForkingPickler.loads(dataloader.ForkingPickler.dumps(x))
+    assert y.asnumpy().tolist() == [[1, 2], [3, 4]] and y.dtype == np.float32
+    q = dataloader.SimpleQueue()
+    q.put((0, x))
+    assert q.get()[1].asnumpy().tolist() == [[1, 2], [3, 4]]
+    ds = gdata.ArrayDataset(np.arange(10, dtype='float32'))
+    for workers in (0, 2):
+        dl = dataloader.DataLoaderV1(ds, batch_size=4, num_workers=workers)
+        assert [b.asnumpy().tolist() for b in dl] == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]
