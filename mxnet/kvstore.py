@@ -485,9 +485,8 @@ class KVStore(KVStoreBase):
         running code from the file)."""
         if self._updater is None:
             raise KVStoreAssertionError('Cannot load states for distributed training')
-        with open(fname, 'rb') as f:
-            data = f.read()
-        self._updater.set_states(data)
+        from .optimizer.optimizer import _read_states_file, _set_states_from_file
+        _set_states_from_file(self._updater, _read_states_file(fname), fname)
 
     def _set_updater(self, updater):
         """Set the function ``updater(key, merged, stored)`` that push applies (it updates

@@ -62,7 +62,10 @@ def save_checkpoint(prefix, epoch, symbol, arg_params, aux_params, remove_amp_ca
 
 def load_params(prefix, epoch):
     """Load ``prefix-%04d.params``; returns ``(arg_params, aux_params)``."""
-    fname = '%s-%04d.params' % (prefix, epoch)
+    try:
+        fname = '%s-%04d.params' % (prefix, epoch)
+    except TypeError:
+        raise MXNetError('load_params: epoch must be an integer, got %r' % (epoch,)) from None
     save_dict = nd.load(fname)
     arg_params, aux_params = {}, {}
     if not save_dict:

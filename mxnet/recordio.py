@@ -128,6 +128,12 @@ class MXRecordIO:
             raise MXNetError('RecordIO %s: invalid record magic 0x%x at offset %d'
                              % (self.uri, magic, self._f.tell() - 8))
         cflag, length = lrec >> 29, lrec & _LEN_MASK
+        pos = self._f.tell()
+        left = os.fstat(self._f.fileno()).st_size - pos
+        if length > left:  # refused before reading: a corrupt length must not allocate
+            raise MXNetError('RecordIO %s: truncated or corrupt record at offset %d: its header '
+                             'claims %d bytes, %d left in the file' % (self.uri, pos - 8, length,
+                                                                       max(left, 0)))
         data = self._f.read(length)
         if len(data) < length:
             raise MXNetError('RecordIO %s: truncated record' % self.uri)
@@ -175,25 +181,48 @@ class MXIndexedRecordIO(MXRecordIO):
         self.idx = {}
         self.keys = []
         try:
-            self.fidx = open(self.idx_path, self.flag)
+            self.fidx = open(self.idx_path, 'rb' if self.flag == 'r' else self.flag)
         except OSError as e:
             raise MXNetError('cannot open RecordIO index %s: %s' % (self.idx_path, e)) from None
         if not self.writable:
-            for n, line in enumerate(iter(self.fidx.readline, '')):
-                fields = line.strip().split('\t')
-                if len(fields) < 2:
-                    if not line.strip():
-                        continue
-                    raise MXNetError('RecordIO index %s: bad line %d: %r'
-                                     % (self.idx_path, n + 1, line))
-                try:
-                    key = self.key_type(fields[0])
-                    pos = int(fields[1])
-                except ValueError:
-                    raise MXNetError('RecordIO index %s: bad line %d: %r'
-                                     % (self.idx_path, n + 1, line)) from None
-                self.idx[key] = pos
-                self.keys.append(key)
+            try:
+                self._read_index()
+            except MXNetError:
+                self.close()
+                raise
+
+    def _read_index(self):
+        """Read and check every ``key<TAB>position`` line of the index (a reader's)."""
+        size = os.fstat(self._f.fileno()).st_size
+        for n, raw in enumerate(iter(self.fidx.readline, b'')):
+            where = 'RecordIO index %s line %d' % (self.idx_path, n + 1)
+            try:
+                line = raw.decode('utf-8')
+            except UnicodeDecodeError as e:
+                raise MXNetError('%s: byte %d is not UTF-8 (not an index file?)'
+                                 % (where, e.start)) from None
+            fields = line.strip().split('\t')
+            if len(fields) < 2:
+                if not line.strip():
+                    continue
+                raise MXNetError('%s: expected "key<TAB>position", got %s'
+                                 % (where, _brief(line)))
+            try:
+                key = self.key_type(fields[0])
+            except (ValueError, TypeError, OverflowError) as e:
+                raise MXNetError('%s: key %s is not a valid %s: %s'
+                                 % (where, _brief(fields[0]),
+                                    getattr(self.key_type, '__name__', 'key'), e)) from None
+            try:
+                pos = int(fields[1])
+            except ValueError:
+                raise MXNetError('%s: position %s is not an integer'
+                                 % (where, _brief(fields[1]))) from None
+            if not 0 <= pos < max(size, 1):
+                raise MXNetError('%s: position %d of key %s is outside the record file %s '
+                                 '(%d bytes)' % (where, pos, _brief(fields[0]), self.uri, size))
+            self.idx[key] = pos
+            self.keys.append(key)
 
     def close(self):
         if not self.is_open:
@@ -213,9 +242,14 @@ class MXIndexedRecordIO(MXRecordIO):
         self._check_pid(allow_reset=True)
         try:
             pos = self.idx[idx]
-        except KeyError:
-            raise MXNetError('RecordIO index %s has no key %r' % (self.idx_path, idx)) from None
-        self._f.seek(pos)
+        except (KeyError, TypeError):  # TypeError: an unhashable key
+            raise MXNetError('RecordIO index %s has no key %s'
+                             % (self.idx_path, _brief(idx))) from None
+        try:
+            self._f.seek(pos)
+        except (OSError, ValueError, OverflowError) as e:
+            raise MXNetError('RecordIO %s: cannot seek to position %d of key %s: %s'
+                             % (self.uri, pos, _brief(idx), e)) from None
 
     def tell(self):
         if not self.writable:
@@ -235,6 +269,11 @@ class MXIndexedRecordIO(MXRecordIO):
         self.fidx.write('%s\t%d\n' % (str(key), pos))
         self.idx[key] = pos
         self.keys.append(key)
+
+
+def _brief(v, limit=80):
+    r = repr(v)
+    return r if len(r) <= limit else r[:limit] + '...'
 
 
 IRHeader = namedtuple('HEADER', ['flag', 'label', 'id', 'id2'])

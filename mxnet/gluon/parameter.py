@@ -590,7 +590,13 @@ class ParameterDict:
                     raise GluonAssertionError(
                         "restore_prefix is '%s' but Parameters name '%s' does not start with "
                         "'%s'. %s" % (restore_prefix, name, restore_prefix, _NAMING_HELP))
-        self.load_dict(nd.load(filename), ctx, allow_missing, ignore_extra, restore_prefix,
+        loaded = nd.load(filename)
+        if isinstance(loaded, list):  # nd.save of a list: no parameter names to load by
+            if loaded:
+                raise MXNetError("ParameterDict.load: file '%s' holds a list of %d arrays, not "
+                                 "named parameters" % (filename, len(loaded)))
+            loaded = {}
+        self.load_dict(loaded, ctx, allow_missing, ignore_extra, restore_prefix,
                        filename, cast_dtype, dtype_source)
 
     def load_dict(self, param_dict, ctx=None, allow_missing=False, ignore_extra=False,

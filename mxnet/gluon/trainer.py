@@ -287,10 +287,10 @@ class Trainer:
             self._kvstore.load_optimizer_states(fname)
             self._optimizer = self._kvstore._updater.optimizer
         else:
-            with open(fname, 'rb') as f:
-                states = f.read()
+            from ..optimizer.optimizer import _read_states_file, _set_states_from_file
+            states = _read_states_file(fname)
             for updater in self._updaters:
-                updater.set_states(states)
+                _set_states_from_file(updater, states, fname)
                 updater.optimizer = self._updaters[0].optimizer
             self._optimizer = self._updaters[0].optimizer
         self._optimizer.param_dict = {i: p for i, p in enumerate(self._params)}

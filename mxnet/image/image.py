@@ -19,7 +19,7 @@ from .. import ndarray as nd
 from ..ndarray.ndarray import NDArray, _wrap
 from .. import io
 from .. import recordio
-from .._imcodec import decode_bgr
+from .._imcodec import decode_bgr, CodecMissingError
 from ..operator.image import resize_image
 
 __all__ = ['imread', 'imresize', 'imdecode', 'scale_down', 'copyMakeBorder', 'resize_short',
@@ -48,9 +48,11 @@ def _decode_to_nd(buf, flag, to_rgb, out):
         raise MXNetError('Check failed: buf.size() != 0: Input buffer cannot be empty')
     try:
         img = decode_bgr(buf, flag)
-    except MXNetError:
-        raise MXNetError('Check failed: !res.empty(): Decoding failed. Invalid image file.') \
-            from None
+    except CodecMissingError:
+        raise  # the bytes may be fine: it says what to install
+    except MXNetError as e:
+        raise MXNetError('Check failed: !res.empty(): Decoding failed. Invalid image file. (%s)'
+                         % e) from None
     if img.ndim == 2:
         img = img[:, :, None]
     elif to_rgb:
@@ -434,6 +436,9 @@ def imrotate(src, rotation_degrees, zoom_in=False, zoom_out=False):
     if src.ndim == 3:
         expanded = True
         src = src.expand_dims(axis=0)
+        if not isinstance(rotation_degrees, Number):
+            raise TypeError('When a single image is passed the rotation angle is '
+                            'required to be a scalar.')
     elif src.ndim != 4:
         raise ValueError('Only 3D and 4D are supported by this function')
     ctx = src.context

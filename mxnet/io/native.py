@@ -104,9 +104,14 @@ class _BatchLoaderIter(MXDataIter):
         self._round = round_batch
         self._dshape = _batch_shape(batch_size, data_shape)
         self._lshape = _batch_shape(batch_size, label_shape)
-        self._dbuf = np.zeros(self._dshape, data_dtype)
-        self._lbuf = np.zeros(self._lshape, label_dtype)
-        self._ibuf = np.zeros(batch_size, np.uint64)
+        try:
+            self._dbuf = np.zeros(self._dshape, data_dtype)
+            self._lbuf = np.zeros(self._lshape, label_dtype)
+            self._ibuf = np.zeros(batch_size, np.uint64)
+        except (MemoryError, ValueError) as e:  # a batch too large for memory
+            from .._alloc import alloc_error
+            raise alloc_error('%s (batch buffer)' % type(self).__name__, self._dshape,
+                              data_dtype, e) from None
         self._index_zero = index_zero
         self._pos = 0            # next instance of the source
         self._overflow = 0       # examples wrapped into the last batch
@@ -555,8 +560,13 @@ def _read_imglist(name, path, label_width):
     if not os.path.isfile(path):
         raise MXNetError('%s: cannot open image list %s: no such file' % (name, path))
     out = {}
-    with open(path) as f:
-        for ln, line in enumerate(f):
+    with open(path, 'rb') as f:
+        for ln, raw in enumerate(f):
+            try:
+                line = raw.decode('utf-8')
+            except UnicodeDecodeError as e:
+                raise MXNetError('%s: image list %s line %d: byte %d is not UTF-8 (not a .lst '
+                                 'file?)' % (name, path, ln + 1, e.start)) from None
             toks = line.strip().split('\t')
             if not toks or not toks[0]:
                 continue
@@ -566,8 +576,9 @@ def _read_imglist(name, path, label_width):
             try:
                 out[int(float(toks[0]))] = np.asarray([float(t) for t in toks[1:1 + label_width]],
                                                       np.float32)
-            except ValueError:
-                raise MXNetError('%s: cannot parse %s line %d' % (name, path, ln + 1)) from None
+            except (ValueError, OverflowError):  # OverflowError: an index of inf
+                raise MXNetError('%s: cannot parse %s line %d: the index must be an integer and '
+                                 'the labels numbers' % (name, path, ln + 1)) from None
     return out
 
 
@@ -619,6 +630,8 @@ class _ImageRecordBase(_BatchLoaderIter):
                                  'not implemented in remx, save one with mx.nd.save'
                                  % (name, mean_img))
             loaded = _nd.load(str(mean_img))
+            if not loaded:
+                raise MXNetError('%s: mean_img %s holds no array' % (name, mean_img))
             arr = loaded['mean_img'] if isinstance(loaded, dict) and 'mean_img' in loaded \
                 else (list(loaded.values())[0] if isinstance(loaded, dict) else loaded[0])
             self._mean_img = arr.asnumpy().astype(np.float32)
@@ -686,12 +699,18 @@ class _ImageRecordBase(_BatchLoaderIter):
 
     def _instance(self, k):
         from ..recordio import unpack
-        from .._imcodec import decode_bgr
+        from .._imcodec import decode_bgr, CodecMissingError
         name = self._name
         self._rec._f.seek(self._offsets[k])
-        header, payload = unpack(self._rec.read())
         flag = {1: 0, 3: 1, 4: -1}[self._c]
-        img = decode_bgr(payload, flag)
+        try:
+            header, payload = unpack(self._rec.read())
+            img = decode_bgr(payload, flag)
+        except CodecMissingError:
+            raise
+        except MXNetError as e:  # say which file and record
+            raise MXNetError('%s: %s, record at offset %d: %s'
+                             % (name, self._rec.uri, self._offsets[k], e)) from None
         if img.ndim == 2:
             img = img[:, :, None]
         if self._c == 4 and img.shape[2] != 4:

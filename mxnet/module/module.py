@@ -519,5 +519,5 @@ class Module(BaseModule):
         if self._update_on_kvstore:
             self._kvstore.load_optimizer_states(fname)
         else:
-            with open(fname, 'rb') as fin:
-                self._updater.set_states(fin.read())
+            from ..optimizer.optimizer import _read_states_file, _set_states_from_file
+            _set_states_from_file(self._updater, _read_states_file(fname), fname)

@@ -4,7 +4,9 @@ The handle owns ``_data`` (the tensor); in-place operations (``x[:] = v``, ``x +
 write into that tensor so every reference to the handle sees the change. Autograd metadata
 (``_grad``, ``_grad_req``) lives beside it; see :mod:`mxnet.autograd`.
 """
+import ctypes
 import itertools
+from weakref import ref as _weakref_ref
 import operator as _pyop
 
 import numpy as np
@@ -74,16 +76,20 @@ def _shape_str(shape):
 
 class NDArray:
     """An array on a context (``cpu(0)``, ``gpu(0)``) with MXNet's semantics."""
-    # _fresh_grad (set by autograd when backward writes this variable's gradient, cleared by
-    # Trainer.step) is left unset on ordinary arrays; read it with getattr(x, '_fresh_grad', False)
-    # _node (set by autograd only while recording, see autograd.get_symbol) is left unset on
-    # ordinary arrays; read it with getattr(x, '_node', None)
-    __slots__ = ('_data', '_grad', '_grad_req', '_ctx', '_fresh_grad', '_node', '__weakref__')
+    # _fresh (set by autograd when backward writes this variable's gradient, cleared by
+    # Trainer.step; read and written as MXNet's ``_fresh_grad``) is left unset on ordinary
+    # arrays. _node (set by autograd only while recording, see autograd.get_symbol) is left
+    # unset on ordinary arrays; read it with getattr(x, '_node', None). _ip (integer arrays in
+    # a recorded graph only, see "integer autograd" below) is likewise left unset.
+    __slots__ = ('_data', '_grad', '_grad_req', '_ctx', '_fresh', '_node', '_ip', '__weakref__')
     __array_priority__ = 1000.0
 
     def __init__(self, handle=None, writable=True):
         if handle is None:
             handle = torch.empty((0,), dtype=torch.float32)
+        elif isinstance(handle, ctypes.c_void_p):  # a handle from _LIB.MXNDArrayFromDLPack
+            from ._capi import take_handle
+            handle = take_handle(handle)
         if isinstance(handle, NDArray):
             handle = handle._data
         if not isinstance(handle, torch.Tensor):
@@ -135,14 +141,29 @@ class NDArray:
             raise MXNetError('Only 2D matrix is allowed to be transposed')
         if self.ndim == 2:
             out = _wrap(self._data.t().contiguous(), _opctx(self))
-            if _STATE.recording and self._data.requires_grad:
-                _record_op('transpose', None, self, out)
+            if _STATE.recording:
+                if self._data.requires_grad:
+                    _record_op('transpose', None, self, out)
+                elif _INT_GRAD[0]:
+                    _replay(out, lambda p: p.t(), self)
             return out
         return self.copy()
 
     @property
     def grad(self):
         return self._grad
+
+    @property
+    def _fresh_grad(self):
+        """Whether a backward wrote this array's gradient since the flag was last cleared."""
+        try:
+            return self._fresh
+        except AttributeError:
+            return False
+
+    @_fresh_grad.setter
+    def _fresh_grad(self, value):
+        self._fresh = bool(value)
 
     def tostype(self, stype):
         if stype != 'default':
@@ -173,8 +194,11 @@ class NDArray:
             return self
         with _no_grad() if (self._data.requires_grad and not _STATE.recording) else _nullctx:
             out = _wrap(self._data.to(td, copy=True), self._ctx)
-        if _STATE.recording and self._data.requires_grad:
-            _record_op('_copyto', None, self, out)
+        if _STATE.recording:
+            if self._data.requires_grad:
+                _record_op('_copyto', None, self, out)
+            elif _INT_GRAD[0]:
+                _replay(out, lambda p: p.to(td) if td.is_floating_point else p, self)
         return out
 
     def copy(self):
@@ -198,8 +222,11 @@ class NDArray:
                 with _no_grad():
                     t = src.to(other.torch_device, copy=True)
             out = _wrap(t, other._tag)
-            if _STATE.recording and src.requires_grad:
-                _record_op('_copyto', None, self, out)
+            if _STATE.recording:
+                if src.requires_grad:
+                    _record_op('_copyto', None, self, out)
+                elif _INT_GRAD[0]:
+                    _replay(out, lambda p: p.to(other.torch_device, copy=True), self)
             return out
         raise TypeError('copyto does not support type ' + str(type(other)))
 
@@ -315,16 +342,79 @@ class NDArray:
         if kwargs:
             raise TypeError('Got unknown keywords in reshape: %s. Accepted keyword arguments '
                             'are "shape" and "reverse".' % ', '.join(kwargs))
-        new = infer_reshape(self.shape, tuple(shape), reverse)
+        new = infer_reshape(self.shape, tuple(shape), reverse, exact=False)
         t = self._data
+        size = 1
+        for d in new:
+            size *= d
+        total = t.numel()
+        if size != total:
+            # MXNet's C reshape accepts a smaller target and its Python wrapper then refuses it
+            if size > total:
+                raise MXNetError('NDArray.Reshape: Check failed: shape_.Size() >= shape.Size() '
+                                 '(%d vs. %d) : target shape size is larger than the current '
+                                 'shape' % (total, size))
+            raise ValueError('Cannot reshape array of size %d into shape %s'
+                             % (total, tuple(shape)))
         try:
             v = t.view(new)
         except RuntimeError:
             v = t.reshape(new)
         out = _wrap(v, self._ctx)
-        if _STATE.recording and t.requires_grad:
-            _record_op('Reshape', {'shape': '[%s]' % ','.join(str(d) for d in new)}, self, out)
+        if _STATE.recording:
+            if t.requires_grad:
+                _record_op('Reshape', {'shape': '[%s]' % ','.join(str(d) for d in new)}, self,
+                           out)
+            elif _INT_GRAD[0]:
+                _replay(out, lambda p: p.reshape(new), self)
         return out
+
+    def flatten(self, inplace=False):
+        """Collapse all axes but the first: (d1, d2*...*dk); ``inplace=True`` returns a view
+        sharing memory with this array, otherwise a copy (the ``Flatten`` operator)."""
+        if not inplace:
+            from . import op
+            return op.flatten(self)
+        return self.reshape((0, -1))
+
+    def expand_dims(self, axis, inplace=False):
+        """Insert an axis of size 1 at ``axis`` (in [-ndim-1, ndim]); ``inplace=True`` returns
+        a view sharing memory with this array."""
+        if not inplace:
+            from . import op
+            return op.expand_dims(self, axis=axis)
+        new_shape = list(self.shape)
+        if not -len(new_shape) - 1 <= axis <= len(new_shape):
+            raise AssertionError('axis %s is out of range for %dd array' % (axis, len(new_shape)))
+        if axis < 0:
+            axis += len(new_shape) + 1
+        new_shape.insert(axis, 1)
+        return self.reshape(new_shape)
+
+    def squeeze(self, axis=None, inplace=False):
+        """Remove axes of size 1 (all of them, or those in ``axis``); ``inplace=True`` returns
+        a view sharing memory with this array. A result with no axes left has shape (1,)."""
+        if not inplace:
+            from . import op
+            return op.squeeze(self, axis=axis)
+        new_shape = list(self.shape)
+        axes = [axis] if isinstance(axis, integer_types) else axis
+        if axes:
+            if len(axes) != len(set(axes)):
+                raise AssertionError('axis %s contains duplicate which is not allowed.'
+                                     % (axes,))
+            for a in axes:
+                if not -len(new_shape) <= a < len(new_shape):
+                    raise AssertionError('axis %s is out of range for %dd array'
+                                         % (a, len(new_shape)))
+                if new_shape[a] != 1:
+                    raise AssertionError('Squeeze target axis %s must be size 1, got %d.'
+                                         % (a, new_shape[a]))
+            for i in sorted((a % len(new_shape) for a in axes), reverse=True):
+                del new_shape[i]
+        else:
+            new_shape = [d for d in new_shape if d != 1]
+        return self.reshape(new_shape or [1])
 
     def reshape_like(self, *args, **kwargs):
         from . import op
@@ -350,6 +440,14 @@ class NDArray:
                           retain_graph=retain_graph, train_mode=train_mode)
 
     # -- indexing ------------------------------------------------------------------------------
+    @staticmethod
+    def _basic_indexing_slice_is_contiguous(slc_key, shape):
+        """Whether ``slc_key`` (one slice per axis of ``shape``) selects contiguous memory."""
+        from .indexing import slice_is_contiguous
+        if len(slc_key) != len(shape):
+            raise AssertionError('the key needs one slice per axis')
+        return slice_is_contiguous(slc_key, shape)
+
     def __getitem__(self, key):
         from .indexing import getitem
         return getitem(self, key)
@@ -480,10 +578,13 @@ def _slices(begin, end, step):
 
 # ---------------------------------------------------------------------------------------------
 # reshape with MXNet's special codes
-def infer_reshape(src, target, reverse=False):
-    """Resolve MXNet reshape codes against src shape -> concrete tuple (raises MXNetError)."""
+def infer_reshape(src, target, reverse=False, exact=True):
+    """Resolve MXNet reshape codes against src shape -> concrete tuple (raises MXNetError).
+
+    With ``exact=False`` (NDArray.reshape) the result may differ in size from ``src``: a -1 is
+    inferred by floor division and the caller checks the size, as MXNet's C reshape does."""
     if reverse:
-        res = infer_reshape(tuple(reversed(src)), _reverse_codes(target), False)
+        res = infer_reshape(tuple(reversed(src)), _reverse_codes(target), False, exact)
         return tuple(reversed(res))
     out = []
     i = 0  # index into src
@@ -545,10 +646,12 @@ def infer_reshape(src, target, reverse=False):
         for k, d in enumerate(out):
             if k != infer_at:
                 known *= d
-        if known == 0 or total % known:
+        if known == 0 or (exact and total % known):
             raise MXNetError('Cannot reshape array of shape %s into shape %s'
                              % (src, tuple(target)))
         out[infer_at] = total // known
+    if not exact:
+        return tuple(out)
     size = 1
     for d in out:
         size *= d
@@ -599,7 +702,23 @@ def _scalar_for(t, s):
         return float(s)
     if t.dtype is torch.bool:
         return bool(s)
-    return int(s)
+    try:
+        return int(s)
+    except (OverflowError, ValueError):  # inf / nan
+        return _nonfinite_as_int(t.dtype)
+
+
+def _nonfinite_as_int(dtype):
+    """What MXNet's static_cast of an infinite or NaN scalar to an integer dtype gives on x86
+    (the 'integer indefinite' 0x80000000..., whose low byte is 0 for 8-bit types)."""
+    if dtype in (torch.int32, torch.int64):
+        return torch.iinfo(dtype).min
+    return 0
+
+
+def _mx_mod(a, b):
+    from ..operator.elemwise import mod   # MXNet's %: 0 where the divisor is 0
+    return mod(a, b)
 
 
 def _int_div(a, b):
@@ -623,9 +742,8 @@ _TORCH_BIN = {
     'mul': torch.mul,
     'div': torch.div,
     'rdiv': _rdiv_op,
-    'mod': torch.remainder,
-    'rmod': lambda a, b: torch.remainder(b, a) if isinstance(b, torch.Tensor)
-    else torch.remainder(torch.full_like(a, b), a),
+    'mod': lambda a, b: _mx_mod(a, b),
+    'rmod': lambda a, b: _mx_mod(b, a),
     'pow': torch.pow,
     'rpow': lambda a, b: torch.pow(b, a),
     'eq': _cmp(torch.eq), 'ne': _cmp(torch.ne), 'gt': _cmp(torch.gt), 'ge': _cmp(torch.ge),
@@ -672,8 +790,11 @@ def _binary(lhs, rhs, name):
         except RuntimeError as e:
             raise _binary_error(name, a, b, e) from None
         out = _wrap(r, c)
-        if _STATE.recording and (a.requires_grad or b.requires_grad):
-            _record_binary(out, name, lhs, rhs)
+        if _STATE.recording:
+            if a.requires_grad or b.requires_grad:
+                _record_binary(out, name, lhs, rhs)
+            elif _INT_GRAD[0]:
+                _replay_binary(out, name, lhs, rhs)
         return out
     if isinstance(rhs, numeric_types):
         s = _scalar_for(a, rhs)
@@ -689,8 +810,11 @@ def _binary(lhs, rhs, name):
         if r.dtype is not a.dtype:
             r = r.to(a.dtype)
         out = _wrap(r, c)
-        if _STATE.recording and a.requires_grad:
-            _record_scalar(out, name, lhs, rhs)
+        if _STATE.recording:
+            if a.requires_grad:
+                _record_scalar(out, name, lhs, rhs)
+            elif _INT_GRAD[0]:
+                _replay_binary(out, name, lhs, s)
         return out
     if isinstance(rhs, np.ndarray):
         return _binary(lhs, array(rhs, ctx=lhs.context, dtype=lhs.dtype), name)
@@ -700,19 +824,40 @@ def _binary(lhs, rhs, name):
 
 
 def _binary_error(name, a, b, e):
+    from .._alloc import is_alloc_failure, alloc_error
+    if is_alloc_failure(e):  # the broadcast result does not fit in memory
+        try:
+            shape = tuple(torch.broadcast_shapes(a.shape, b.shape))
+        except RuntimeError:
+            shape = None
+        return alloc_error('Error in operator %s' % _OPNAMES[name][0], shape, a.dtype, e,
+                           context=' (input shapes: %s %s)' % (list(a.shape), list(b.shape)))
     return MXNetError('Error in operator %s: operands could not be broadcast together with '
                       'shapes %s %s (%s)' % (_OPNAMES[name][0], list(a.shape), list(b.shape),
                                              str(e).split('\n')[0]))
 
 
+# MXNet's Imperative::RecordOp checks on an operator's outputs while recording: an output
+# already in the graph (a variable, a recorded result: its tensor requires grad) is refused
+# first; then, when some input is in the graph, an output that is also an input (x += y,
+# x[idx] = y, relu(x, out=x)) is refused. (MXNet also refuses, until the next backward, outputs
+# that were constant inputs of the graph being recorded; remx lets those through.)
+_ASSIGN_IN_GRAPH = ('Check failed: AGInfo::IsNone(*output): Assigning to NDArrays that are '
+                    'already in a computational graph will cause undefined behavior when '
+                    'evaluating gradients. Please call backward first to clear the graph or do '
+                    'this out side of a record section. Also note that you cannot use inplace '
+                    'operations like +=, *=, relu(x, out=x), y[idx]=x, etc inside a record '
+                    'section.')
+_INPLACE_RECORDING = ('Check failed: AGInfo::IsNone(*output): Inplace operations (+=, -=, x[:]=, '
+                      'etc) are not supported when recording with autograd.')
+
+
 def _inplace(self, other, name):
-    if _STATE.recording and getattr(self, '_node', None) is not None:
-        raise MXNetError('Check failed: AGInfo::IsNone(*output): Assigning to NDArrays that are '
-                         'already in a computational graph will cause undefined behavior when '
-                         'evaluating gradients. Please call backward first to clear the graph or '
-                         'do this out side of a record section. Also note that you cannot use '
-                         'inplace operations like +=, *=, relu(x, out=x), y[idx]=x, etc inside a '
-                         'record section.')
+    if _STATE.recording:
+        if _in_graph(self):
+            raise MXNetError(_ASSIGN_IN_GRAPH)
+        if isinstance(other, NDArray) and _in_graph(other):
+            raise MXNetError(_INPLACE_RECORDING)
     r = _binary(self, other, name)
     if r.shape != self.shape:
         raise MXNetError('in-place %s: result shape %s does not match array shape %s'
@@ -728,8 +873,11 @@ def _unary_neg(x):
     t = x._data
     if _STATE.recording or not t.requires_grad:
         out = _wrap(torch.neg(t) if t.dtype is not torch.bool else ~t, _opctx(x))
-        if _STATE.recording and t.requires_grad:
-            _record_scalar(out, 'mul', x, -1.0)
+        if _STATE.recording:
+            if t.requires_grad:
+                _record_scalar(out, 'mul', x, -1.0)
+            elif _INT_GRAD[0]:
+                _replay(out, torch.neg, x)
         return out
     with _no_grad():
         return _wrap(torch.neg(t), _opctx(x))
@@ -844,41 +992,57 @@ def array(source_array, ctx=None, dtype=None):
     numpy float64 sources become float32 too).
     """
     ctx, dev = _to_tensor_device(ctx)
-    if isinstance(source_array, NDArray):
-        td = source_array._data.dtype if dtype is None else torch_dtype(dtype)
-        with _no_grad():
-            t = source_array._data.detach().to(device=dev, dtype=td, copy=True)
-    elif isinstance(source_array, torch.Tensor):
-        td = torch.float32 if dtype is None else torch_dtype(dtype)
-        t = source_array.detach().to(device=dev, dtype=td, copy=True)
-    else:
-        npd = np.float32 if dtype is None else np_dtype(dtype)
-        try:
-            src = np.asarray(source_array, dtype=npd)
-        except (ValueError, TypeError) as e:
-            raise MXNetError('array: cannot convert %s to an NDArray of %s: %s'
-                             % (type(source_array).__name__, np.dtype(npd).name, e)) from None
-        src = np.ascontiguousarray(src)
-        if not src.flags.writeable:  # a read-only buffer (np.frombuffer): torch may not wrap it
-            src = src.copy()
-        t = torch.from_numpy(src)
-        if src is source_array or not src.flags.owndata or dev.type != 'cpu':
-            t = t.to(dev, copy=True)
+    try:
+        if isinstance(source_array, NDArray):
+            td = source_array._data.dtype if dtype is None else torch_dtype(dtype)
+            with _no_grad():
+                t = source_array._data.detach().to(device=dev, dtype=td, copy=True)
+        elif isinstance(source_array, torch.Tensor):
+            td = torch.float32 if dtype is None else torch_dtype(dtype)
+            t = source_array.detach().to(device=dev, dtype=td, copy=True)
+        else:
+            npd = np.float32 if dtype is None else np_dtype(dtype)
+            try:
+                src = np.asarray(source_array, dtype=npd)
+            except (ValueError, TypeError) as e:
+                raise MXNetError('array: cannot convert %s to an NDArray of %s: %s'
+                                 % (type(source_array).__name__, np.dtype(npd).name, e)) \
+                    from None
+            if not src.flags.c_contiguous:  # (np.ascontiguousarray would make a 0-d source 1-d)
+                src = np.ascontiguousarray(src)
+            if not src.flags.writeable:  # a read-only buffer (np.frombuffer): torch may not wrap
+                src = src.copy()
+            t = torch.from_numpy(src)
+            if src is source_array or not src.flags.owndata or dev.type != 'cpu':
+                t = t.to(dev, copy=True)
+    except MXNetError:
+        raise
+    except (MemoryError, RuntimeError) as e:  # out of memory, size overflow
+        from .._alloc import op_error
+        raise op_error('array', getattr(source_array, 'shape', None),
+                       np.float32 if dtype is None else dtype, e) from None
     return _wrap(t, ctx._tag)
 
 
-def _creation(shape, ctx, dtype, fn):
+def _creation(shape, ctx, dtype, fn, op=None):
     ctx, dev = _to_tensor_device(ctx)
     if isinstance(shape, integer_types):
         shape = (int(shape),)
     else:
         try:
             shape = tuple(int(s) for s in shape)
-        except TypeError:
-            raise MXNetError('shape must be an int or a tuple of ints, got %r' % (shape,)) from None
+        except (TypeError, ValueError, OverflowError):  # NaN, inf, non-numbers: say which
+            from .._alloc import check_shape
+            shape = check_shape(op or fn.__name__, shape)
     if any(s < 0 for s in shape):
         raise MXNetError('shape %s has a negative dimension' % (shape,))
-    return _wrap(fn(shape, dtype=torch_dtype(dtype), device=dev), ctx._tag)
+    td = torch_dtype(dtype)
+    try:
+        t = fn(shape, dtype=td, device=dev)
+    except (RuntimeError, TypeError, MemoryError) as e:  # out of memory, size overflow
+        from .._alloc import op_error
+        raise op_error(op or fn.__name__, shape, td, e) from None
+    return _wrap(t, ctx._tag)
 
 
 def empty(shape, ctx=None, dtype=None):
@@ -886,23 +1050,65 @@ def empty(shape, ctx=None, dtype=None):
     return _creation(shape, ctx, dtype, torch.empty)
 
 
+def _fill_out(out, shape, value):
+    """Creation with ``out=``: fill ``out`` (whose shape must be ``shape``) and return it."""
+    if not isinstance(out, NDArray):
+        raise TypeError('out must be an NDArray, got %s' % type(out).__name__)
+    shape = (int(shape),) if isinstance(shape, integer_types) else tuple(int(d) for d in shape)
+    if out.shape != shape:
+        raise MXNetError('Shape inconsistent, Provided = [%s], inferred shape=[%s]'
+                         % (','.join(map(str, out.shape)), ','.join(map(str, shape))))
+    _assign(out, _scalar_for(out._data, value))
+    return out
+
+
+def _creation_kwargs(kwargs, fn):
+    # name and __attr__ keys (gluon.rnn's begin_state passes __layout__) are accepted, unused
+    bad = [k for k in kwargs if k not in ('out', 'name') and
+           not (k.startswith('__') and k.endswith('__'))]
+    if bad:
+        raise MXNetError('Cannot find argument \'%s\' of operator %s' % (bad[0], fn))
+
+
+def _legacy_known_shape(shape, op):
+    """Outside ``np_shape()``, MXNet 1.x reads a 0 dimension (and the shape ``()``) as
+    'unknown': its ``_zeros`` / ``_ones`` then fail shape inference."""
+    from ..util import is_np_shape
+    dims = (shape,) if isinstance(shape, integer_types) else tuple(shape)
+    if not is_np_shape() and (not dims or any(d == 0 for d in dims)):
+        raise MXNetError('Operator %s inferring shapes failed.\noutput shapes:\n[%s]\n'
+                         'shape : %s' % (op, ','.join('-1' if d == 0 else str(d) for d in dims),
+                                         dims))
+
+
 def zeros(shape, ctx=None, dtype=None, stype=None, **kwargs):
+    """An array of zeros (float32 by default); ``out=`` fills an existing array instead."""
     _check_stype(stype)
+    _legacy_known_shape(shape, '_zeros')
+    if kwargs:
+        _creation_kwargs(kwargs, '_zeros')
+        if kwargs.get('out') is not None:
+            return _fill_out(kwargs['out'], shape, 0)
     return _creation(shape, ctx, dtype, torch.zeros)
 
 
 def ones(shape, ctx=None, dtype=None, stype=None, **kwargs):
+    """An array of ones (float32 by default); ``out=`` fills an existing array instead."""
     _check_stype(stype)
+    _legacy_known_shape(shape, '_ones')
+    if kwargs:
+        _creation_kwargs(kwargs, '_ones')
+        if kwargs.get('out') is not None:
+            return _fill_out(kwargs['out'], shape, 1)
     return _creation(shape, ctx, dtype, torch.ones)
 
 
 def full(shape, val, ctx=None, dtype=np.float32, out=None):
-    """An array filled with ``val``."""
-    res = _creation(shape, ctx, dtype, torch.empty)
-    res._data.fill_(_scalar_for(res._data, val))
+    """An array filled with ``val``; ``out=`` fills an existing array instead."""
     if out is not None:
-        out[:] = res
-        return out
+        return _fill_out(out, shape, val)
+    res = _creation(shape, ctx, dtype, torch.empty, 'full')
+    res._data.fill_(_scalar_for(res._data, val))
     return res
 
 
@@ -934,29 +1140,53 @@ def arange(start, stop=None, step=1.0, repeat=1, infer_range=None, ctx=None, dty
     ctx, dev = _to_tensor_device(ctx)
     if step == 0:
         raise MXNetError('arange: step must not be 0')
-    n = int(np.ceil((stop - start) / step))
+    try:
+        n = int(np.ceil((stop - start) / step))
+    except (ValueError, OverflowError, TypeError):
+        raise MXNetError('arange: start=%r, stop=%r, step=%r do not give a finite number of '
+                         'values' % (start, stop, step)) from None
     n = max(n, 0)
     td = torch_dtype(dtype)
-    vals = torch.arange(n, dtype=torch.float64) * float(step) + float(start)
-    if repeat != 1:
-        vals = vals.repeat_interleave(int(repeat))
-    return _wrap(vals.to(device=dev, dtype=td), ctx._tag)
+    try:
+        if td.is_floating_point:
+            vals = torch.arange(n, dtype=torch.float64) * float(step) + float(start)
+        else:  # MXNet casts start and step to the integer dtype: arange(1.3, 9, 1.3) -> 1..7
+            vals = torch.arange(n, dtype=torch.int64) * int(step) + int(start)
+        if repeat != 1:
+            vals = vals.repeat_interleave(int(repeat))
+        vals = vals.to(device=dev, dtype=td)
+    except (RuntimeError, TypeError, MemoryError) as e:  # out of memory, size overflow
+        from .._alloc import op_error
+        raise op_error('arange', (n * (int(repeat) if repeat != 1 else 1),), td, e) from None
+    return _wrap(vals, ctx._tag)
 
 
 def linspace(start, stop, num, endpoint=True, ctx=None, dtype=np.float32):
     ctx, dev = _to_tensor_device(ctx)
-    num = int(num)
-    if endpoint:
-        vals = torch.linspace(float(start), float(stop), num, dtype=torch.float64)
-    else:
-        vals = torch.linspace(float(start), float(stop), num + 1, dtype=torch.float64)[:num]
-    return _wrap(vals.to(device=dev, dtype=torch_dtype(dtype)), ctx._tag)
+    from .._alloc import check_shape
+    num = check_shape('linspace', (num,))[0] if not isinstance(num, int) else int(num)
+    td = torch_dtype(dtype)
+    try:
+        if endpoint:
+            vals = torch.linspace(float(start), float(stop), num, dtype=torch.float64)
+        else:
+            vals = torch.linspace(float(start), float(stop), num + 1, dtype=torch.float64)[:num]
+        vals = vals.to(device=dev, dtype=td)
+    except (RuntimeError, TypeError, MemoryError) as e:  # out of memory, size overflow
+        from .._alloc import op_error
+        raise op_error('linspace', (num,), td, e) from None
+    return _wrap(vals, ctx._tag)
 
 
 def eye(N, M=0, k=0, ctx=None, dtype=np.float32, **kwargs):
     ctx, dev = _to_tensor_device(ctx)
     M = N if not M else M
-    t = torch.zeros((N, M), dtype=torch_dtype(dtype), device=dev)
+    td = torch_dtype(dtype)
+    try:
+        t = torch.zeros((N, M), dtype=td, device=dev)
+    except (RuntimeError, TypeError, MemoryError) as e:  # out of memory, size overflow
+        from .._alloc import op_error
+        raise op_error('eye', (N, M), td, e) from None
     d = torch.ones(max(0, min(N, M - k) if k >= 0 else min(N + k, M)), dtype=t.dtype, device=dev)
     if d.numel():
         t.diagonal(k).copy_(d)
@@ -964,14 +1194,29 @@ def eye(N, M=0, k=0, ctx=None, dtype=np.float32, **kwargs):
 
 
 def from_numpy(ndarray, zero_copy=True):
-    """NDArray sharing memory with a C-contiguous numpy array (when zero_copy)."""
+    """An NDArray of a numpy array's dtype and values.
+
+    With ``zero_copy`` (the default) the NDArray shares the numpy array's memory, which must be
+    C-contiguous (ValueError otherwise); as in MXNet the numpy array is made read-only, so
+    that only the NDArray writes the memory they share. Without it the values are copied.
+    """
     if not isinstance(ndarray, np.ndarray):
         raise MXNetError('from_numpy expects a numpy.ndarray')
-    if zero_copy:
-        if not ndarray.flags.c_contiguous:
-            raise MXNetError('from_numpy(zero_copy=True) needs a C-contiguous array')
-        return _wrap(torch.from_numpy(ndarray))
-    return _wrap(torch.from_numpy(np.array(ndarray)))
+    if not zero_copy:
+        return array(ndarray, dtype=ndarray.dtype)
+    if not ndarray.flags.c_contiguous:
+        raise ValueError('Only c-contiguous arrays are supported for zero-copy')
+    if ndarray.dtype not in _NP_TO_TORCH:
+        raise ValueError('%s is not supported.' % ndarray.dtype)
+    if ndarray.flags.writeable:
+        t = torch.from_numpy(ndarray)
+        ndarray.flags.writeable = False
+    else:  # torch warns about wrapping a read-only array; the memory is the same
+        import warnings
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore', UserWarning)
+            t = torch.from_numpy(ndarray)
+    return _wrap(t)
 
 
 def from_dlpack(dlpack):
@@ -986,8 +1231,36 @@ def to_dlpack_for_write(data):
     return data.to_dlpack_for_write()
 
 
+def _normalize_axes(axes, ndim, what):
+    """numpy's normalize_axis_tuple: ints in [-ndim, ndim) made non-negative, no repeats
+    (ValueError otherwise)."""
+    axes = [axes] if isinstance(axes, integer_types) else list(axes)
+    out = []
+    for a in axes:
+        a = int(a)
+        if not -ndim <= a < ndim:
+            raise ValueError('%s should verify -%d <= axis < %d, got %d' % (what, ndim, ndim, a))
+        out.append(a % ndim)
+    if len(set(out)) != len(out):
+        raise ValueError('repeated axis in `%s` argument' % what.lower())
+    return out
+
+
 def moveaxis(tensor, source, destination):
-    return _wrap(torch.movedim(tensor._data, source, destination).contiguous(), _opctx(tensor))
+    """Move axes of an array to new positions (numpy's moveaxis; the others keep their order).
+
+    ``source`` and ``destination`` are ints or sequences of ints of the same length; an axis
+    out of range, a repeated axis or a length mismatch raises ValueError."""
+    source = _normalize_axes(source, tensor.ndim, 'Source')
+    destination = _normalize_axes(destination, tensor.ndim, 'Destination')
+    if len(source) != len(destination):
+        raise ValueError('`source` and `destination` arguments must have the same number of '
+                         'elements')
+    order = [n for n in range(tensor.ndim) if n not in source]
+    for dest, src in sorted(zip(destination, source)):
+        order.insert(dest, src)
+    from . import op
+    return op.transpose(tensor, axes=order)
 
 
 def onehot_encode(indices, out):
@@ -1066,6 +1339,68 @@ def waitall():
 
 
 # ---------------------------------------------------------------------------------------------
+# integer autograd. MXNet differentiates integer arrays too (gradients in the array's dtype);
+# torch's graph holds floating tensors only. An integer array made a variable (attach_grad,
+# mark_variables) therefore gets a float64 leaf with its values, its proxy (``_ip``); while
+# recording, an operation on integer arrays with proxies is replayed on the proxies (the other
+# inputs as they are), and the replay's result becomes the proxy of an integer output, or the
+# tensor of a floating one (``astype('float32')``). backward runs from the heads' proxies and
+# the variables' gradients are cast back to their dtype. Until the first integer variable
+# exists, each recorded op pays one list lookup for this; operations on floats pay nothing.
+_INT_GRAD = [False]
+
+
+def _proxy(a):
+    """The float64 tensor standing for integer NDArray ``a`` in torch's graph, or None."""
+    p = getattr(a, '_ip', None)
+    if p is not None and p.is_leaf:
+        v = a._data._version
+        if p._mx_version != v:  # the variable was written to since: its proxy follows
+            with _no_grad():
+                p.copy_(a._data)
+            p._mx_version = v
+    return p
+
+
+def _in_graph(a):
+    """Whether NDArray ``a`` is part of the recorded graph (a variable or a recorded result)."""
+    return a._data.requires_grad or (_INT_GRAD[0] and getattr(a, '_ip', None) is not None)
+
+
+def _set_proxy(out, pt):
+    """Attach ``pt`` (an operation replayed on proxies) to the operation's output ``out``."""
+    if not isinstance(pt, torch.Tensor) or not pt.requires_grad:
+        return
+    t = out._data
+    if t.is_floating_point():
+        out._data = pt if pt.dtype is t.dtype else pt.to(t.dtype)
+    elif t.dtype is not torch.bool and tuple(pt.shape) == tuple(t.shape):
+        out._ip = pt
+
+
+def _replay(out, fn, x):
+    """Replay a one-input operation ``fn`` (on tensors) on ``x``'s proxy, if it has one."""
+    p = _proxy(x)
+    if p is not None:
+        _set_proxy(out, fn(p))
+
+
+def _replay_binary(out, name, lhs, rhs):
+    pa = _proxy(lhs)
+    if isinstance(rhs, NDArray):
+        pb = _proxy(rhs)
+        if pa is None and pb is None:
+            return
+        y = rhs._data.double() if pb is None else pb
+    elif pa is None:
+        return
+    else:
+        y = rhs  # the scalar, already cast to lhs's dtype
+    x = lhs._data.double() if pa is None else pa
+    _set_proxy(out, _TORCH_BIN[name](x, y))
+
+
+# ---------------------------------------------------------------------------------------------
 # history for autograd.get_symbol. While recording, every operator with an input in the graph
 # leaves a light record on its outputs (NDArray._node = (_GNode, output index)); marked
 # variables carry one from attach_grad / mark_variables. Nothing is kept when not recording.
@@ -1075,14 +1410,17 @@ _NODE_COUNT = itertools.count()   # node_N (recorded operators)
 
 class _GNode:
     """One recorded operator (op: registry name; name: N of node_N; attrs: the parsed attrs or
-    a dict of MXNet attribute strings) or leaf (op None, name 'varN' / 'nullN')."""
-    __slots__ = ('op', 'name', 'attrs', 'inputs')
+    a dict of MXNet attribute strings) or leaf (op None, name 'varN' / 'nullN'). ``outs``
+    holds weak references to an operator's output arrays, so that a backward that frees the
+    graph can take them out of it (autograd._clear_history)."""
+    __slots__ = ('op', 'name', 'attrs', 'inputs', 'outs')
 
     def __init__(self, op, name, attrs, inputs):
         self.op = op
         self.name = name
         self.attrs = attrs
         self.inputs = inputs
+        self.outs = ()
 
 
 def _record(op, attrs, inputs, outputs):
@@ -1099,9 +1437,12 @@ def _record(op, attrs, inputs, outputs):
         entries.append(e)
     node = _GNode(op, next(_NODE_COUNT), attrs, entries)
     i = 0
+    refs = []
     for o in outputs:
         o._node = (node, i)
+        refs.append(_weakref_ref(o))
         i += 1
+    node.outs = refs
 
 
 def _record_binary(out, name, lhs, rhs):

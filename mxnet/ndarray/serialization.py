@@ -6,15 +6,18 @@ File layout (little-endian)::
     uint64 n, then n arrays
     uint64 m, then m names (uint64 length + utf-8 bytes); m is 0 for a list, n for a dict
 
-One array (MXNet's NDArray::Save, V2)::
+One array (MXNet's NDArray::Save, V2; V3 under ``mx.np_shape`` semantics)::
 
-    uint32 0xF993FAC9, int32 storage type (0 = dense)
-    int32 ndim, int64 dims[ndim]          (ndim 0: an empty array, nothing follows)
+    uint32 0xF993FAC9 (V2) or 0xF993FACA (V3), int32 storage type (0 = dense)
+    int32 ndim, int64 dims[ndim]
     int32 dev_type, int32 dev_id, int32 type flag, raw data (C order)
 
-The loader also reads V1 (0xF993FAC8, no storage type), V3 (0xF993FACA, numpy shape
-semantics) and the pre-V1 layout (uint32 ndim, uint32 dims). It never unpickles anything and
-checks every length against the bytes present, so a corrupt file raises MXNetError.
+In V2, ndim 0 means "no array" (MXNet 1.x has no 0-d arrays) and nothing follows when MXNet
+reads it; in V3, ndim 0 is a 0-d array and ndim -1 (or a dim -1) "no array". As in MXNet, V3
+arrays load only with np_shape on and all other versions only with it off (MXNetError
+otherwise). The loader also reads V1 (0xF993FAC8, no storage type) and the pre-V1 layout
+(uint32 ndim, uint32 dims). It never unpickles anything and checks every length against the
+bytes present, so a corrupt file raises MXNetError.
 """
 import os
 import struct
@@ -23,8 +26,9 @@ import tempfile
 import numpy as np
 import torch
 
-from ..base import MXNetError, _DTYPE_NP_TO_MX, _DTYPE_MX_TO_NP, np_dtype
+from ..base import MXNetError, _DTYPE_NP_TO_MX, _DTYPE_MX_TO_NP, _NP_TO_TORCH, np_dtype
 from ..context import Context
+from ..util import _flags
 
 __all__ = ['save', 'load', 'load_frombuffer', 'dumps_array', 'loads_array']
 
@@ -53,10 +57,11 @@ def _array_bytes(arr, parts):
     if flag is None:
         raise MXNetError('save: dtype %s has no MXNet type flag' % a.dtype)
     shape = a.shape
-    parts.append(struct.pack('<Ii', V2_MAGIC, 0))
+    # MXNet writes V3 under np_shape semantics (0-d and zero-size arrays are real) and V2
+    # otherwise. Every array that holds memory has its context, type flag and data written, a
+    # 0-d one too (in a V2 file its ndim 0 reads back as "no array", as in MXNet)
+    parts.append(struct.pack('<Ii', V3_MAGIC if _flags.np_shape else V2_MAGIC, 0))
     parts.append(struct.pack('<i%dq' % len(shape), len(shape), *shape))
-    if len(shape) == 0:
-        return
     ctx = arr.context
     parts.append(struct.pack('<iii', ctx.device_typeid, ctx.device_id, flag))
     parts.append(np.ascontiguousarray(a).astype(a.dtype.newbyteorder('<'), copy=False).tobytes())
@@ -145,9 +150,25 @@ class _Reader:
         return struct.unpack(fmt, self.take(size))
 
 
+_V3_NEEDS_NP_SHAPE = ('ndarray was saved in np shape semantics, must be loaded in the same '
+                      'semantics. Please turn on np shape semantics in Python using `with '
+                      'np_shape(True)` or decorator `use_np_shape` to scope the code of loading '
+                      'the ndarray.')
+_NP_SHAPE_NEEDS_V3 = ('ndarray was not saved in np shape semantics, but being loaded in np shape '
+                      'semantics. Please turn off np shape semantics in Python using `with '
+                      'np_shape(False)` to scope the code of loading the ndarray.')
+
+
 def _read_array(r, ctx=None):
     from .ndarray import _wrap
     (magic,) = r.unpack('<I')
+    np_shape = _flags.np_shape
+    # as MXNet's NDArray::Load: V3 arrays load only under np_shape, the others only without it
+    if magic == V3_MAGIC:
+        if not np_shape:
+            raise MXNetError('%s: %s' % (r.what, _V3_NEEDS_NP_SHAPE))
+    elif np_shape:
+        raise MXNetError('%s: %s' % (r.what, _NP_SHAPE_NEEDS_V3))
     if magic in (V2_MAGIC, V3_MAGIC):
         (stype,) = r.unpack('<i')
         if stype != 0:
@@ -155,10 +176,12 @@ def _read_array(r, ctx=None):
                              'arrays only)' % (r.what, stype))
         (ndim,) = r.unpack('<i')
         if magic == V3_MAGIC and ndim == -1:
-            return _wrap(torch.empty((0,)))
+            return _wrap(torch.empty((0,)))  # an unknown shape: MXNet's empty NDArray
         if not 0 <= ndim <= 32:
             raise MXNetError('%s: corrupt NDArray header (ndim=%d)' % (r.what, ndim))
         shape = r.unpack('<%dq' % ndim)
+        if magic == V3_MAGIC and -1 in shape:
+            return _wrap(torch.empty((0,)))
     elif magic == V1_MAGIC:
         (ndim,) = r.unpack('<i')
         if not 0 <= ndim <= 32:
@@ -170,8 +193,8 @@ def _read_array(r, ctx=None):
         if ndim > 32:
             raise MXNetError('%s: not an MXNet NDArray file (bad magic 0x%x)' % (r.what, magic))
         shape = r.unpack('<%dI' % ndim)
-    if ndim == 0:
-        return _wrap(torch.empty((0,)))
+    if ndim == 0 and magic != V3_MAGIC:
+        return _wrap(torch.empty((0,)))  # no array (a V3 ndim 0 is a real 0-d array)
     if any(d < 0 for d in shape):
         raise MXNetError('%s: corrupt NDArray shape %s' % (r.what, shape))
     dev_type, dev_id, flag = r.unpack('<iii')
@@ -183,13 +206,36 @@ def _read_array(r, ctx=None):
     count = 1
     for d in shape:
         count *= d
+    if count == 0:  # no data follows, whatever the other dims claim (MXNet loads these)
+        t = _zero_size(shape, npd)
+        return _wrap(t if ctx is None else t.to(ctx.torch_device))
     nbytes = count * npd.itemsize
+    if nbytes > r.remaining():  # refused before anything is allocated
+        raise MXNetError('%s: corrupt NDArray: shape %s of %s needs %d bytes of data, %d left '
+                         '(truncated file or wrong shape)'
+                         % (r.what, tuple(shape), npd.name, nbytes, r.remaining()))
     raw = r.take(nbytes)
-    a = np.frombuffer(raw, dtype=npd.newbyteorder('<'), count=count).astype(npd).reshape(shape)
-    t = torch.from_numpy(a.copy())
+    a = np.frombuffer(raw, dtype=npd.newbyteorder('<'), count=count)
+    if npd == np.bool_:
+        a = a.view(np.uint8) != 0  # any non-zero byte is True (torch wants 0/1 bytes)
+    t = torch.from_numpy(a.astype(npd).reshape(shape))
     if ctx is not None:
         t = t.to(ctx.torch_device)
     return _wrap(t)
+
+
+def _zero_size(shape, npd):
+    """An empty tensor of ``shape`` (which has a 0 dim). Dims of 2**31 or more are read as MXNet
+    1.9.1's Python API reports them, truncated to int32 (a negative result counting as 0): torch
+    and numpy often cannot describe such shapes (strides or byte counts overflow int64)."""
+    td = _NP_TO_TORCH[npd]
+    if max(shape) >= 1 << 31:
+        shape = tuple(max((d + (1 << 31)) % (1 << 32) - (1 << 31), 0) for d in shape)
+    try:
+        np.empty(shape, npd)  # asnumpy() must work too; neither allocates anything
+        return torch.empty(shape, dtype=td)
+    except (RuntimeError, ValueError):  # still too large to describe
+        return torch.empty((0,) * len(shape), dtype=td)
 
 
 def loads_array(buf):
@@ -204,12 +250,20 @@ def _loads(buf, what):
     if magic != LIST_MAGIC:
         raise MXNetError('%s: not an MXNet NDArray file (bad magic 0x%x)' % (what, magic))
     (n,) = r.unpack('<Q')
-    if n > r.remaining() // 8:
-        raise MXNetError('%s: corrupt NDArray file (claims %d arrays)' % (what, n))
-    arrays = [_read_array(r) for _ in range(n)]
+    if n > r.remaining() // 4:  # an array takes 4 bytes at least
+        raise MXNetError('%s: corrupt NDArray file (claims %d arrays in %d bytes)'
+                         % (what, n, r.remaining()))
+    arrays = []
+    for i in range(n):
+        r.what = '%s: array %d of %d' % (what, i, n)  # errors say which array
+        arrays.append(_read_array(r))
+    r.what = what
     (m,) = r.unpack('<Q')
     if m not in (0, n):
         raise MXNetError('%s: corrupt NDArray file (%d names for %d arrays)' % (what, m, n))
+    if m > r.remaining() // 8:  # a name takes 8 bytes at least
+        raise MXNetError('%s: corrupt NDArray file (claims %d names in %d bytes)'
+                         % (what, m, r.remaining()))
     names = []
     for _ in range(m):
         (ln,) = r.unpack('<Q')
@@ -217,7 +271,8 @@ def _loads(buf, what):
         try:
             names.append(bytes(raw).decode('utf-8'))
         except UnicodeDecodeError:
-            raise MXNetError('%s: corrupt NDArray file (bad name bytes)' % what) from None
+            raise MXNetError('%s: corrupt NDArray file (name %d is not UTF-8)'
+                             % (what, len(names))) from None
     if m == 0:
         return arrays
     return dict(zip(names, arrays))

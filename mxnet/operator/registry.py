@@ -79,6 +79,11 @@ def _attr_str(v):
     return str(v)
 
 
+# operators declared here without parameters that MXNet still checks keywords for (its
+# parameter struct has fields remx does not model)
+_PARAM_STRUCT_WITHOUT_PARAMS = frozenset(['_linalg_potrf', '_linalg_potri'])
+
+
 class OpDef:
     """Definition of one operator (see :func:`register`)."""
 
@@ -120,6 +125,10 @@ class OpDef:
         for k, v in kwargs.items():
             p = params.get(k)
             if p is None:
+                if not params and self.name not in _PARAM_STRUCT_WITHOUT_PARAMS:
+                    # MXNet's operators without a parameter struct (elemwise/broadcast binary,
+                    # unary math, ...) keep unknown keywords as node attributes, unchecked
+                    continue
                 raise OpError("Cannot find argument '%s' of operator %s. Possible arguments: %s"
                               % (k, self.name, ', '.join(params) or '(none)'))
             if v is None and p.default is None:
@@ -127,9 +136,9 @@ class OpDef:
                 continue
             try:
                 vals[k] = p.parse(v)
-            except (ValueError, TypeError) as e:
-                raise OpError('Invalid value %r for parameter %s of operator %s: %s'
-                              % (v, k, self.name, e)) from None
+            except (ValueError, TypeError, OverflowError, RecursionError, MemoryError) as e:
+                raise OpError('Invalid value %s for parameter %s of operator %s: %s'
+                              % (_brief(v), k, self.name, _clean(e))) from None
             given[k] = _attr_str(v)
         for k, p in params.items():
             if k not in vals:
@@ -184,11 +193,35 @@ class OpDef:
         except MXNetError:
             raise
         except (RuntimeError, ValueError, IndexError, TypeError, AssertionError,
-                NotImplementedError, ZeroDivisionError, OverflowError) as e:
+                NotImplementedError, ZeroDivisionError, OverflowError, MemoryError) as e:
             shapes = ', '.join('None' if t is None else 'x'.join(map(str, t.shape)) or '()'
                                for t in tensors)
+            from .._alloc import is_alloc_failure, alloc_error
+            if is_alloc_failure(e):  # out of memory or a size overflow: say what was asked
+                shape = getattr(attrs, 'shape', None)
+                dtype = getattr(attrs, 'dtype', None)
+                if not (isinstance(shape, tuple) and all(isinstance(d, int) and d >= 0
+                                                         for d in shape)):
+                    shape, dtype = self._meta_output(attrs, tensors)
+                raise alloc_error('Error in operator %s' % self.name, shape, dtype, e,
+                                  cls=OpError, context=' (input shapes: [%s])' % shapes) \
+                    from None
             raise OpError('Error in operator %s: %s (input shapes: [%s])'
                           % (self.name, _clean(e), shapes)) from None
+
+    def _meta_output(self, attrs, tensors):
+        """(shape, dtype) of the first output, found by running forward on meta tensors (only
+        after an allocation failure, to say what was asked for); (None, None) if unknown."""
+        if not tensors or any(t is None for t in tensors):
+            return None, None
+        try:
+            with torch.no_grad():
+                out = self.fn(attrs, *[t.detach().to('meta') for t in tensors])
+            if isinstance(out, (tuple, list)):
+                out = out[0]
+            return tuple(out.shape), out.dtype
+        except Exception:  # noqa: BLE001 - best effort, for the message only
+            return None, None
 
     def __repr__(self):
         return '<OpDef %s>' % self.name
@@ -223,6 +256,17 @@ def _link_zero_grad(res, tensors):
     return tuple(link(o) for o in res)
 
 
+def _brief(v, limit=200):
+    """repr(v), shortened (a value read from a file may be huge or deeply nested)."""
+    import reprlib
+    r = reprlib.Repr()
+    r.maxlevel, r.maxstring, r.maxother, r.maxlong = 3, limit, limit, limit
+    try:
+        return r.repr(v)
+    except RecursionError:
+        return '<%s>' % type(v).__name__
+
+
 def _clean(e):
     msg = str(e).strip().split('\n')[0]
     return msg or type(e).__name__
@@ -230,12 +274,15 @@ def _clean(e):
 
 def register(name, *, inputs=('data',), aliases=(), aux=(), variadic=None, num_outputs=1,
              output_names=None, hidden=False, infer_shape=None, creation=False,
-             inputs_fn=None, differentiable=True, **params):
+             inputs_fn=None, differentiable=True, unnamed_inputs=False, **params):
     """Decorator defining an operator. Keyword args that are :class:`Param` are its parameters.
 
     ``variadic='num_args'`` makes the op take any number of array inputs (``concat(*arrays)``);
     the named count parameter is filled in automatically.
     ``inputs_fn(attrs) -> tuple of input names`` drops optional inputs (``no_bias``).
+    ``unnamed_inputs=True`` marks ops that MXNet registers without input names (no
+    ``FListInputNames``: Activation, SoftmaxActivation); where MXNet shows per-input names
+    (an executor monitor with ``monitor_all``) they are ``input0, input1, ...``.
     ``aux`` names inputs that are auxiliary states (BatchNorm's moving_mean/var); an op may
     update those in place (under torch.no_grad) in training mode, as MXNet does.
     ``num_outputs`` is an int or ``callable(attrs)``, or a :class:`Param` when the op has an MXNet
@@ -263,6 +310,7 @@ def register(name, *, inputs=('data',), aliases=(), aux=(), variadic=None, num_o
                    doc=fn.__doc__ or '', hidden=hidden,
                    infer_shape=infer_shape, creation=creation, differentiable=differentiable)
         op.inputs_fn = inputs_fn
+        op.unnamed_inputs = unnamed_inputs
         for n in (name,) + tuple(aliases):
             if n in _OPS:
                 raise MXNetError('operator %s registered twice' % n)

@@ -548,18 +548,17 @@ class LAMB(Optimizer):
         self.lower_bound = lower_bound
         self.upper_bound = upper_bound
         self.bias_correction = bias_correction
+        self.aggregate_num = max(1, min(45, int(os.getenv('MXNET_OPTIMIZER_AGGREGATION_SIZE',
+                                                          '45'))))
 
     def create_state(self, index, weight):
         return (zeros(weight.shape, weight.context, dtype=weight.dtype),
                 zeros(weight.shape, weight.context, dtype=weight.dtype))
 
-    def _update_impl(self, index, weight, grad, state, multi_precision=False):
-        self._update_count(index)
-        lr = self._get_lr(index)
-        wd = self._get_wd(index)
+    def _lamb_one(self, weight, grad, state, t, lr, wd, multi_precision):
         kwargs = {'beta1': self.beta1, 'beta2': self.beta2, 'epsilon': self.epsilon,
                   'bias_correction': self.bias_correction, 'rescale_grad': self.rescale_grad,
-                  't': self._index_update_count[index]}
+                  't': t}
         if self.clip_gradient:
             kwargs['clip_gradient'] = self.clip_gradient
         bounds = {}
@@ -581,12 +580,37 @@ class LAMB(Optimizer):
             r2 = nd.NDArray(torch.linalg.vector_norm(_t(g)).reshape(1))
             nd.lamb_update_phase2(weight, g, r1, r2, lr=lr, out=weight, **bounds)
 
+    def _update_impl(self, index, weight, grad, state, multi_precision=False):
+        if self.aggregate_num <= 1 or not isinstance(index, (tuple, list)):
+            if isinstance(index, (tuple, list)):
+                assert len(index) == self.aggregate_num
+                index, weight, grad, state = index[0], weight[0], grad[0], state[0]
+            assert isinstance(weight, NDArray)
+            assert isinstance(grad, NDArray)
+            self._update_count(index)
+            self._lamb_one(weight, grad, state, self._index_update_count[index],
+                           self._get_lr(index), self._get_wd(index), multi_precision)
+            return
+        # a list of indices: MXNet's multi-tensor LAMB counts every index first, then updates
+        # each tensor with its own step count, learning rate and weight decay
+        steps, lrs, wds = [], [], []
+        for i, w, g in zip(index, weight, grad):
+            assert isinstance(w, NDArray)
+            assert isinstance(g, NDArray)
+            self._update_count(i)
+            steps.append(self._index_update_count[i])
+            lrs.append(self._get_lr(i))
+            wds.append(self._get_wd(i))
+        for w, g, st, t, lr, wd in zip(weight, grad, state, steps, lrs, wds):
+            self._lamb_one(w, g, st, t, lr, wd, multi_precision)
+
     def update(self, index, weight, grad, state):
         self._update_impl(index, weight, grad, state, multi_precision=False)
 
     def update_multi_precision(self, index, weight, grad, state):
+        w0 = weight[0] if isinstance(index, (tuple, list)) else weight
         self._update_impl(index, weight, grad, state,
-                          multi_precision=self.multi_precision and weight.dtype == numpy.float16)
+                          multi_precision=self.multi_precision and w0.dtype == numpy.float16)
 
 
 @register
@@ -940,21 +964,71 @@ class Test(Optimizer):
 
 
 # ----------------------------------------------------------------------------------------------
+class _Refused(MXNetError):
+    """A states file asks for something the loader refuses (never raised for a sound file)."""
+
+
+class _Sized:
+    """A builtin constructor whose result may be large (bytes, list, set, ...), callable only
+    with arguments no bigger than the file: ``bytes(10**12)`` or ``list(range(10**12))`` in a
+    pickle of a few bytes is an allocation bomb, refused before anything is allocated."""
+    __slots__ = ('cls', 'limit')
+
+    def __init__(self, cls, limit):
+        self.cls = cls
+        self.limit = limit
+
+    def __call__(self, *args):
+        _check_sizes(self.cls.__name__, args, self.limit)
+        return self.cls(*args)
+
+
+def _check_sizes(what, args, limit):
+    for a in args:
+        if isinstance(a, range):
+            n = max(0, -(-(a.stop - a.start) // a.step))  # len() overflows past sys.maxsize
+        elif isinstance(a, int) and not isinstance(a, bool):
+            n = a
+        else:
+            continue
+        if n > limit:
+            raise _Refused('optimizer states: refusing %s(%s): a file of %d bytes cannot hold '
+                           'that much (corrupt file or allocation bomb)'
+                           % (what, 'range of %d items' % n if isinstance(a, range) else n,
+                              limit))
+
+
+def _unwrap(c):
+    return c.cls if isinstance(c, _Sized) else c
+
+
 class _StatesUnpickler(pickle.Unpickler):
     """Unpickler for optimizer-state files that only admits what such a file holds: NDArrays
     (rebuilt from MXNet's binary format), plain containers, numbers, and registered Optimizer /
-    LRScheduler classes. Anything else (e.g. os.system) is refused."""
+    LRScheduler classes. Anything else (e.g. os.system) is refused, and so are constructor calls
+    asking for more memory than the file's size justifies."""
     _BUILTINS = {'dict', 'list', 'tuple', 'set', 'frozenset', 'bytearray', 'bytes', 'int',
                  'float', 'complex', 'bool', 'str', 'object', 'slice', 'range'}
+    _SIZED = {'bytearray', 'bytes', 'list', 'tuple', 'set', 'frozenset'}
+
+    def __init__(self, file, limit):
+        super().__init__(file)
+        self._limit = limit
 
     def find_class(self, module, name):
         if module == 'builtins' and name in self._BUILTINS:
-            return getattr(__import__('builtins'), name)
+            cls = getattr(__import__('builtins'), name)
+            return _Sized(cls, self._limit) if name in self._SIZED else cls
         if module in ('mxnet.ndarray.ndarray', 'mxnet.ndarray') and name == 'NDArray':
             return NDArray
         if module == 'copyreg' and name in ('_reconstructor', '__newobj__'):
             import copyreg
-            return getattr(copyreg, name)
+            fn, limit = getattr(copyreg, name), self._limit
+
+            def guarded(cls, *args):
+                _check_sizes(name, args[1:] if fn is copyreg._reconstructor else args, limit)
+                return fn(_unwrap(cls), *[_unwrap(a) for a in args])
+            return guarded
         if module == 'collections' and name in ('OrderedDict', 'defaultdict'):
             import collections
             return getattr(collections, name)
@@ -972,18 +1046,156 @@ class _StatesUnpickler(pickle.Unpickler):
             klass = getattr(lr_scheduler, name, None)
             if isinstance(klass, type) and issubclass(klass, lr_scheduler.LRScheduler):
                 return klass
-        raise MXNetError('optimizer states: refusing to load %s.%s (not a class such a file '
-                         'may contain)' % (module, name))
+        raise _Refused('optimizer states: refusing to load %s.%s (not a class such a file '
+                       'may contain)' % (module, name))
+
+
+_MEMO_OPS = ('PUT', 'BINPUT', 'LONG_BINPUT')
+
+
+def _prescan(data):
+    """Check a pickle's opcodes before unpickling: every length must fit in the bytes present
+    and memo indices must be small (the C unpickler allocates a length's bytes, or a memo table
+    as large as the index, before reading), so a corrupt size field cannot allocate."""
+    import io
+    import pickletools
+    n = 0
+    try:
+        for op, arg, pos in pickletools.genops(io.BytesIO(data)):
+            n += 1
+            if op.name in _MEMO_OPS and isinstance(arg, int) and arg > n:
+                raise _Refused('optimizer states: corrupt data (memo index %d at byte %d, after '
+                               'only %d opcodes)' % (arg, pos, n))
+            if op.name == 'FRAME' and arg > len(data):
+                raise _Refused('optimizer states: corrupt data (a frame of %d bytes at byte %d, '
+                               'in %d bytes)' % (arg, pos, len(data)))
+    except MXNetError:
+        raise
+    except Exception as e:  # noqa: BLE001 - pickletools: ValueError for truncated data etc.
+        raise MXNetError('cannot load optimizer states: corrupt data (%s)'
+                         % (str(e).split('\n')[0] or type(e).__name__)) from None
 
 
 def _load_states(data):
     import io
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise MXNetError('optimizer states must be bytes, got %s' % type(data).__name__)
+    data = bytes(data)
+    _prescan(data)
     try:
-        return _StatesUnpickler(io.BytesIO(data)).load()
+        return _StatesUnpickler(io.BytesIO(data), len(data)).load()
     except MXNetError:
         raise
+    except MemoryError:
+        raise MXNetError('cannot load optimizer states: corrupt data (it asks for more memory '
+                         'than is available; %d bytes of input)' % len(data)) from None
+    except RecursionError:
+        raise MXNetError('cannot load optimizer states: corrupt data (nested too deeply)') \
+            from None
     except Exception as e:  # corrupt data: many error types are possible
-        raise MXNetError('cannot load optimizer states: %s' % e) from None
+        raise MXNetError('cannot load optimizer states: corrupt data (%s: %s)'
+                         % (type(e).__name__, str(e).split('\n')[0])) from None
+
+
+def _check_state_value(v, where, depth=0):
+    if v is None or isinstance(v, NDArray) or \
+            isinstance(v, (int, float)) and not isinstance(v, bool):
+        return
+    if isinstance(v, (tuple, list)) and depth < 4:
+        for x in v:
+            _check_state_value(x, where, depth + 1)
+        return
+    raise MXNetError('optimizer states: the state of %s is %s, not NDArrays (or None) as '
+                     'optimizer states are' % (where, _op_registry._brief(v, 60)
+                                               if depth < 4 else 'nested too deeply'))
+
+
+def _check_states(states):
+    """What the unpickler built must be states (a dict index -> NDArray, None or tuples of
+    them), optionally with an Optimizer whose basic settings are numbers."""
+    opt = None
+    if isinstance(states, tuple) and len(states) == 2 and isinstance(states[1], Optimizer):
+        states, opt = states
+    if not isinstance(states, dict):
+        raise MXNetError('optimizer states: unexpected content %s (expected a dict of states, '
+                         'or (states, optimizer))' % type(states).__name__)
+    for k, v in states.items():
+        if not (isinstance(k, (int, str)) and not isinstance(k, bool)):
+            raise MXNetError('optimizer states: key %s is not a parameter index or name'
+                             % _op_registry._brief(k, 60))
+        _check_state_value(v, 'parameter %r' % (k,))
+    if opt is not None:
+        _check_optimizer(opt)
+
+
+def _check_optimizer(opt):
+    """The settings of an unpickled Optimizer must have the types a new one of its class has
+    (numbers where it has numbers, dicts where it has dicts); settings the file lacks (older
+    MXNet versions) get the class's defaults."""
+    try:
+        fresh = type(opt)()
+    except Exception:  # noqa: BLE001 - a class that needs arguments: nothing to compare with
+        return
+    d = opt.__dict__
+    for attr, default in vars(fresh).items():
+        if attr not in d:
+            d[attr] = default
+            continue
+        v = d[attr]
+        if isinstance(default, bool):
+            ok = isinstance(v, (bool, int))
+        elif isinstance(default, (int, float)):
+            ok = isinstance(v, (int, float)) and not isinstance(v, bool) or \
+                isinstance(default, float) and isinstance(v, bool)
+        elif isinstance(default, dict):
+            ok = isinstance(v, dict)
+        elif isinstance(default, (tuple, list)):
+            ok = isinstance(v, (tuple, list))
+        else:
+            ok = True
+        if not ok:
+            raise MXNetError('optimizer states: the %s optimizer\'s %s is %s, where %s is '
+                             'expected' % (type(opt).__name__, attr,
+                                           _op_registry._brief(v, 60), type(default).__name__))
+    for attr in ('clip_gradient', 'lr_scheduler'):
+        v = d.get(attr)
+        if attr == 'clip_gradient' and v is not None and not isinstance(v, (int, float)):
+            raise MXNetError('optimizer states: the optimizer\'s clip_gradient is %s, not a '
+                             'number' % _op_registry._brief(v, 60))
+        if attr == 'lr_scheduler' and v is not None:
+            from .. import lr_scheduler
+            if not isinstance(v, lr_scheduler.LRScheduler):
+                raise MXNetError('optimizer states: the optimizer\'s lr_scheduler is %s, not an '
+                                 'LRScheduler' % type(v).__name__)
+
+
+class StatesFileNotFoundError(MXNetError, FileNotFoundError):
+    """A missing optimizer-states file (MXNet raised FileNotFoundError)."""
+
+
+class StatesFileError(MXNetError, OSError):
+    """An optimizer-states file that cannot be read (MXNet raised the OSError)."""
+
+
+def _read_states_file(fname):
+    """Bytes of an optimizer-states file, MXNetError naming it when it cannot be read."""
+    try:
+        with open(fname, 'rb') as f:
+            return f.read()
+    except OSError as e:
+        cls = StatesFileNotFoundError if isinstance(e, FileNotFoundError) else StatesFileError
+        raise cls('cannot read optimizer states file %s: %s' % (fname, e.strerror or e)) \
+            from None
+    except TypeError as e:
+        raise MXNetError('cannot read optimizer states file %r: %s' % (fname, e)) from None
+
+
+def _set_states_from_file(updater, data, fname):
+    """updater.set_states(data), errors naming the file."""
+    try:
+        updater.set_states(data)
+    except MXNetError as e:
+        raise MXNetError('optimizer states file %s: %s' % (fname, e)) from None
 
 
 class Updater:
@@ -1042,12 +1254,13 @@ class Updater:
     def set_states(self, states):
         """Load states written by get_states (remx's or MXNet 1.x's), safely."""
         states = _load_states(states)
+        _check_states(states)  # before anything changes
         if isinstance(states, tuple) and len(states) == 2 and isinstance(states[1], Optimizer):
             self.states, self.optimizer = states
-            # an optimizer pickled by MXNet may ask for aggregation remx's class does not do
-            # (LAMB's multi-tensor kernel): aggregate only where the class's own init does
+            # aggregate only for the classes that take lists of indices (SGD, LARS, LAMB), as
+            # a pickle could carry aggregate_num for any class
             self.aggregate_updates = (self.optimizer.aggregate_num > 0 and
-                                      type(self.optimizer).__name__ in ('SGD', 'LARS'))
+                                      type(self.optimizer).__name__ in ('SGD', 'LARS', 'LAMB'))
         elif isinstance(states, dict):
             self.states = states
         else:
