@@ -11,6 +11,7 @@ import torch
 
 from .base import MXNetError
 from . import _state
+from .util import _flags as _util_flags
 from .operator.registry import OpError, _clean
 
 __all__ = ['CachedOp']
@@ -23,18 +24,108 @@ _KNOWN_FLAGS = frozenset(['static_alloc', 'static_shape', 'inline_limit', 'forwa
                           'backward_bulk_size', 'data_indices', 'param_indices', 'is_dynamic'])
 
 
+# names the op hooks (register_op_hook, monitors) see. MXNet names an operator's inputs by its
+# FListInputNames and its outputs by its FListOutputNames; operators registering neither get
+# 'input0', 'input1', ... and '0', '1', ... instead (node_input0, node_0). These are the
+# operators MXNet 1.9.1 registers without them (measured with its monitor callbacks).
+_MON_INDEXED_INPUTS = frozenset([
+    'Activation', 'BlockGrad', 'Cast', 'Flatten', 'Reshape', 'SoftmaxActivation', '_copy',
+    '_div_scalar', '_equal_scalar', '_greater_equal_scalar', '_greater_scalar',
+    '_hypot_scalar', '_lesser_equal_scalar', '_lesser_scalar', '_logical_and_scalar',
+    '_logical_or_scalar', '_logical_xor_scalar', '_maximum_scalar', '_minimum_scalar',
+    '_minus_scalar', '_mod_scalar', '_mul_scalar', '_not_equal_scalar', '_plus_scalar',
+    '_power_scalar', '_random_exponential_like', '_random_gamma', '_random_gamma_like',
+    '_random_generalized_negative_binomial_like', '_random_negative_binomial_like',
+    '_random_normal_like', '_random_poisson_like', '_random_uniform_like', '_rdiv_scalar',
+    '_rminus_scalar', '_rmod_scalar', '_rpower_scalar', '_sample_multinomial', 'abs',
+    'amp_cast', 'arccos', 'arccosh', 'arcsin', 'arcsinh', 'arctan', 'arctanh', 'argmax',
+    'argmin', 'argsort', 'broadcast_axis', 'broadcast_to', 'cbrt', 'ceil', 'clip', 'cos',
+    'cosh', 'degrees', 'erf', 'erfinv', 'exp', 'expand_dims', 'expm1', 'fix', 'floor',
+    'gamma', 'gammaln', 'hard_sigmoid', 'log', 'log10', 'log1p', 'log2', 'logical_not',
+    'make_loss', 'max', 'mean', 'min', 'nanprod', 'nansum', 'negative', 'norm', 'ones_like',
+    'prod', 'radians', 'rcbrt', 'reciprocal', 'relu', 'rint', 'round', 'rsqrt', 'shape_array',
+    'sigmoid', 'sign', 'sin', 'sinh', 'size_array', 'slice', 'slice_axis', 'smooth_l1',
+    'softmin', 'softsign', 'sqrt', 'square', 'sum', 'tan', 'tanh', 'topk', 'transpose',
+    'trunc', 'zeros_like'])
+_MON_INDEXED_OUTPUTS = frozenset([
+    'BlockGrad', 'CTCLoss', 'Cast', 'Embedding', 'Flatten', 'LinearRegressionOutput',
+    'LogisticRegressionOutput', 'MAERegressionOutput', 'Reshape', '_copy', '_div_scalar',
+    '_equal', '_equal_scalar', '_greater', '_greater_equal', '_greater_equal_scalar',
+    '_greater_scalar', '_hypot', '_hypot_scalar', '_identity_with_attr_like_rhs', '_lesser',
+    '_lesser_equal', '_lesser_equal_scalar', '_lesser_scalar', '_linalg_det',
+    '_linalg_extractdiag', '_linalg_extracttrian', '_linalg_gelqf', '_linalg_gemm',
+    '_linalg_gemm2', '_linalg_inverse', '_linalg_makediag', '_linalg_potrf', '_linalg_potri',
+    '_linalg_slogdet', '_linalg_sumlogdiag', '_linalg_syevd', '_linalg_syrk', '_linalg_trmm',
+    '_linalg_trsm', '_logical_and', '_logical_and_scalar', '_logical_or',
+    '_logical_or_scalar', '_logical_xor', '_logical_xor_scalar', '_maximum',
+    '_maximum_scalar', '_minimum', '_minimum_scalar', '_minus_scalar', '_mod', '_mod_scalar',
+    '_mul_scalar', '_not_equal', '_not_equal_scalar', '_np_cumsum', '_plus_scalar', '_power',
+    '_power_scalar', '_random_exponential_like', '_random_gamma', '_random_gamma_like',
+    '_random_generalized_negative_binomial_like', '_random_negative_binomial_like',
+    '_random_normal_like', '_random_pdf_dirichlet', '_random_pdf_exponential',
+    '_random_pdf_gamma', '_random_pdf_generalized_negative_binomial',
+    '_random_pdf_negative_binomial', '_random_pdf_normal', '_random_pdf_poisson',
+    '_random_pdf_uniform', '_random_poisson_like', '_random_uniform_like', '_rdiv_scalar',
+    '_rminus_scalar', '_rmod_scalar', '_rpower_scalar', '_sample_exponential',
+    '_sample_gamma', '_sample_generalized_negative_binomial', '_sample_multinomial',
+    '_sample_negative_binomial', '_sample_normal', '_sample_poisson', '_sample_uniform',
+    '_split_v2', 'abs', 'add_n', 'amp_cast', 'amp_multicast', 'arccos', 'arccosh', 'arcsin',
+    'arcsinh', 'arctan', 'arctanh', 'argmax', 'argmin', 'argsort', 'batch_dot',
+    'broadcast_add', 'broadcast_axis', 'broadcast_div', 'broadcast_equal',
+    'broadcast_greater', 'broadcast_greater_equal', 'broadcast_hypot', 'broadcast_lesser',
+    'broadcast_lesser_equal', 'broadcast_like', 'broadcast_logical_and',
+    'broadcast_logical_or', 'broadcast_logical_xor', 'broadcast_maximum', 'broadcast_minimum',
+    'broadcast_mod', 'broadcast_mul', 'broadcast_not_equal', 'broadcast_power',
+    'broadcast_sub', 'broadcast_to', 'cbrt', 'ceil', 'clip', 'cos', 'cosh', 'degrees', 'diag',
+    'dot', 'elemwise_div', 'elemwise_mul', 'elemwise_sub', 'erf', 'erfinv', 'exp',
+    'expand_dims', 'expm1', 'fix', 'flip', 'floor', 'gamma', 'gammaln', 'gather_nd',
+    'hard_sigmoid', 'log', 'log10', 'log1p', 'log2', 'log_softmax', 'logical_not', 'max',
+    'mean', 'min', 'moments', 'nanprod', 'nansum', 'negative', 'norm', 'one_hot', 'ones_like',
+    'pick', 'prod', 'radians', 'rcbrt', 'reciprocal', 'relu', 'repeat', 'reshape_like',
+    'rint', 'round', 'rsqrt', 'scatter_nd', 'shape_array', 'sigmoid', 'sign', 'sin', 'sinh',
+    'size_array', 'slice', 'slice_axis', 'slice_like', 'smooth_l1', 'softmax_cross_entropy',
+    'softsign', 'sqrt', 'square', 'squeeze', 'stack', 'sum', 'take', 'tan', 'tanh', 'tile',
+    'topk', 'transpose', 'trunc', 'where', 'zeros_like'])
+
+
+def monitor_input_names(n):
+    """The names MXNet's op hooks give node ``n``'s inputs (without the node-name prefix)."""
+    if n.op.name in _MON_INDEXED_INPUTS:
+        return ['input%d' % i for i in range(len(n.inputs))]
+    return n.input_names()
+
+
+def monitor_output_names(n):
+    """The full names MXNet's op hooks give node ``n``'s visible outputs."""
+    names = n.output_names()
+    if n.op.name in _MON_INDEXED_OUTPUTS:
+        return ['%s_%d' % (n.name, i) for i in range(len(names))]
+    return names
+
+
 def _single(n):
     return n.op is None or n.num_outputs() == 1
 
 
 # creation ops whose shape may hold 0s in a symbolic graph: MXNet reads 0 as "unknown" and
-# takes the size from shape inference (the RNN layers' begin_state: zeros((L, 0, H)))
-_DYN_CREATION = frozenset(['_zeros', '_ones', '_full', '_empty', '_zeros_without_dtype'])
+# takes the size from shape inference (the RNN layers' begin_state: zeros((L, 0, H))); without
+# np_shape semantics an empty shape () is unknown too (sym.random.normal(...) + x)
+_DYN_CREATION = frozenset(['_zeros', '_ones', '_full', '_empty', '_zeros_without_dtype',
+                           '_random_uniform', '_random_normal', '_random_gamma',
+                           '_random_exponential', '_random_poisson', '_random_negative_binomial',
+                           '_random_generalized_negative_binomial', '_random_randint'])
+
+
+def creation_shape_unknown(n):
+    """Whether creation node n's shape attribute leaves its output shape to inference."""
+    if n.op is None or n.op.name not in _DYN_CREATION:
+        return False
+    shape = tuple(getattr(n.attrs, 'shape', None) or ())
+    return 0 in shape or (not shape and not _util_flags.np_shape)
 
 
 def _dynamic_nodes(order):
-    return [n for n in order if n.op is not None and n.op.name in _DYN_CREATION
-            and 0 in tuple(getattr(n.attrs, 'shape', None) or ())]
+    return [n for n in order if creation_shape_unknown(n)]
 
 
 def concrete_attrs(order, dyn, var_shapes, what='CachedOp'):
@@ -220,12 +311,12 @@ class CachedOp:
                 continue
             ins = [vals[(id(c), i)] for c, i in n.inputs]
             if monitor_all:
-                for nm, t in zip(n.input_names(), ins):
+                for nm, t in zip(monitor_input_names(n), ins):
                     cb(('%s_%s' % (n.name, nm)).encode(), n.op.name.encode(), _wrap(t.detach()))
             r = n.op.compute(n.attrs, ins)
             if isinstance(r, torch.Tensor):
                 r = (r,)
-            onames = n.output_names()
+            onames = monitor_output_names(n)
             for i, t in enumerate(r):
                 vals[(id(n), i)] = t
                 if i < len(onames):
@@ -247,6 +338,10 @@ class CachedOp:
             raise TypeError('CachedOp only accepts NDArray inputs, got %s' % ', '.join(
                 type(a).__name__ for a in args if not isinstance(a, NDArray))) from None
         res = self._call_tensors(tensors)
+        if _STATE.recording and out is None:
+            outs = [_wrap(r) for r in res]
+            self._maybe_record(args, outs)
+            return outs[0] if len(outs) == 1 else outs
         if out is not None:
             outs = [out] if isinstance(out, NDArray) else list(out)
             if len(outs) != len(res):
@@ -262,6 +357,75 @@ class CachedOp:
         if len(res) == 1:
             return _wrap(res[0])
         return [_wrap(r) for r in res]
+
+    # -- recorded history (autograd.get_symbol) ---------------------------------------------
+    def _inlined(self):
+        """MXNet records the operators of a small graph one by one instead of one _CachedOp
+        node: at most ``inline_limit`` operators (default 2) and no ``static_alloc``."""
+        fl = self._flags
+        if str(fl.get('static_alloc', False)).lower() in ('true', '1'):
+            return False
+        limit = int(fl.get('inline_limit', 2))
+        return sum(1 for n in self._order if n.op is not None) <= limit
+
+    def _history_op(self):
+        op = getattr(self, '_hop', None)
+        if op is None:
+            from .operator.registry import OpDef
+
+            def run(_attrs, *tensors):
+                r = self._call_tensors(list(tensors))
+                return r[0] if len(r) == 1 else r
+            def infer(_attrs, in_shapes):
+                known = {nm: tuple(shp) for nm, shp in zip(self._input_names, in_shapes)
+                         if shp is not None}
+                args, _, aux = self._symbol.infer_shape_partial(**known)
+                got = dict(zip(self._symbol.list_arguments(), args or ()))
+                got.update(zip(self._symbol.list_auxiliary_states(), aux or ()))
+                return [shp if shp is not None else got.get(nm)
+                        for nm, shp in zip(self._input_names, in_shapes)]
+            onames = self._symbol.list_outputs()
+            op = self._hop = OpDef('_CachedOp', run, self._input_names, {},
+                                   num_outputs=len(self._heads), output_names=onames,
+                                   infer_shape=infer)
+        return op
+
+    def _maybe_record(self, args, outs):
+        """While recording, note this call in the outputs' history when an input is part of
+        the graph (autograd.get_symbol), as MXNet records it."""
+        if _STATE.recording:
+            for a in args:
+                if a._data.requires_grad:
+                    self._record(args, outs)
+                    return
+
+    def _record(self, args, outs):
+        from .ndarray import ndarray as _ndm
+        if not self._inlined():
+            _ndm._record(self._history_op(), None, args, outs)
+            return
+        k = 0
+        ents = {}
+        for n in self._order:
+            if n.op is None:
+                a = args[k]
+                k += 1
+                e = getattr(a, '_node', None)
+                if e is None:
+                    # a leaf that is not a marked variable: MXNet names it nullN
+                    e = a._node = (_ndm._GNode(None, 'null%d' % next(_ndm._VAR_COUNT), None,
+                                               ()), 0)
+                ents[(id(n), 0)] = e
+                continue
+            node = _ndm._GNode(n.op.name, next(_ndm._NODE_COUNT), n.attrs,
+                               [ents[(id(c), j)] for c, j in n.inputs])
+            for i in range(n.total_outputs()):
+                ents[(id(n), i)] = (node, i)
+        import weakref
+        for o, (n, i) in zip(outs, self._heads):
+            e = o._node = ents[(id(n), i)]
+            if e[0].op is not None:  # so a backward that frees the graph takes o out of it
+                e[0].outs = list(e[0].outs) + [weakref.ref(o)]
 
     def __repr__(self):
         return '<CachedOp %s>' % self._symbol.name if self._symbol.name else '<CachedOp group>'

@@ -143,6 +143,11 @@ def decode_bgr(buf, flag=-1):
                 if im.mode == 'L':
                     return np.asarray(im)
                 return _gray_like_opencv(np.asarray(im.convert('RGB')), im.format)
+            if flag == -1 and (im.mode in ('RGBA', 'LA', 'PA', 'La', 'RGBa') or
+                               (im.mode == 'P' and 'transparency' in im.info)):
+                # as stored: OpenCV keeps the alpha channel (BGRA, 4 channels)
+                arr = np.asarray(im.convert('RGBA'))
+                return np.ascontiguousarray(arr[:, :, [2, 1, 0, 3]])
             if flag == 1 or im.mode not in ('L',):
                 arr = np.asarray(im.convert('RGB'))
                 return np.ascontiguousarray(arr[:, :, ::-1])

@@ -15,11 +15,13 @@ import torch
 from .base import MXNetError
 from ._state import state as _state
 from .ndarray import ndarray as _nd_mod
-from .ndarray.ndarray import NDArray, _wrap, _opctx, _GNode
+from .ndarray.ndarray import NDArray, array, _wrap, _opctx, _GNode
 
+# MXNet's autograd module has no __all__, so ``from mxnet.autograd import *`` also gives the
+# NDArray class and the array function it imports; code written against MXNet relies on that
 __all__ = ['record', 'pause', 'train_mode', 'predict_mode', 'is_recording', 'is_training',
            'set_recording', 'set_training', 'mark_variables', 'backward', 'grad', 'Function',
-           'get_symbol']
+           'get_symbol', 'NDArray', 'array']
 
 _GRAD_REQS = ('write', 'add', 'null')
 
@@ -102,7 +104,7 @@ def _grad_hook(ref):
             return
         req = arr._grad_req
         buf = arr._grad
-        arr._fresh_grad = True
+        arr._fresh = True
         if req == 'write':
             if g.shape == buf._data.shape and g.dtype == buf._data.dtype and \
                     g.device == buf._data.device and g.is_contiguous():
@@ -124,14 +126,31 @@ def _make_variable(arr, grad_buf, grad_req):
     if grad_req == 'null':
         if t.requires_grad:
             arr._data = t.detach()
+        if getattr(arr, '_ip', None) is not None:
+            arr._ip = None
         arr._grad = None
         arr._grad_req = 'null'
         return
     if not t.is_leaf:
         t = t.detach()
     if not (t.is_floating_point() or t.is_complex()):
-        raise MXNetError('attach_grad: only floating-point arrays can have gradients, got %s'
-                         % str(t.dtype).replace('torch.', ''))
+        if t.dtype is torch.bool:
+            raise MXNetError('attach_grad: boolean arrays cannot have gradients')
+        # an integer variable: a float64 proxy carries it in torch's graph (ndarray.py,
+        # "integer autograd"); its gradient is cast to the array's dtype
+        arr._data = t
+        p = t.to(torch.float64).requires_grad_(True)
+        p._mx_version = t._version
+        ref = weakref.ref(arr)
+        p._mx_hook_owner = (ref, p.register_post_accumulate_grad_hook(_grad_hook(ref)))
+        arr._ip = p
+        _nd_mod._INT_GRAD[0] = True
+        arr._grad = grad_buf
+        arr._grad_req = grad_req
+        arr._node = (_GNode(None, 'var%d' % next(_nd_mod._VAR_COUNT), None, ()), 0)
+        return
+    if getattr(arr, '_ip', None) is not None:
+        arr._ip = None
     if not t.requires_grad:
         t.requires_grad_(True)
     handles = getattr(t, '_mx_hook_owner', None)
@@ -149,12 +168,19 @@ def _make_variable(arr, grad_buf, grad_req):
 
 
 def _attach_grad(arr, grad_req='write', stype=None):
-    if stype not in (None, 'default'):
-        raise MXNetError("attach_grad: storage type '%s' is not implemented (dense only)" % stype)
     if grad_req not in _GRAD_REQS:
         raise MXNetError("grad_req must be one of %s, got '%s'" % (_GRAD_REQS, grad_req))
-    buf = _wrap(torch.zeros_like(arr._data, requires_grad=False), _opctx(arr)) \
-        if grad_req != 'null' else None
+    if stype is None:
+        stype = arr.stype  # MXNet: the gradient's storage type defaults to the array's
+    if grad_req == 'null':
+        buf = None
+    elif stype == 'default':
+        buf = _wrap(torch.zeros_like(arr._data, requires_grad=False), _opctx(arr))
+    elif stype in ('csr', 'row_sparse'):
+        from .ndarray import sparse
+        buf = sparse.zeros(stype, arr.shape, ctx=arr.context, dtype=arr.dtype)
+    else:
+        raise MXNetError("attach_grad: unknown storage type '%s'" % stype)
     _make_variable(arr, buf, grad_req)
 
 
@@ -189,6 +215,10 @@ def _parse_heads(heads, head_grads):
     ts, gs = [], []
     for h, g in zip(heads, head_grads):
         t = h._data
+        if not t.requires_grad and _nd_mod._INT_GRAD[0]:
+            p = _nd_mod._proxy(h)  # an integer head: differentiate its float proxy
+            if p is not None:
+                t = p
         if not t.requires_grad:
             raise MXNetError('Cannot differentiate node because it is not in a computational '
                              'graph. You need to set is_recording to true or use '
@@ -253,6 +283,53 @@ def backward(heads, head_grads=None, retain_graph=False, train_mode=True):
         raise _torch_error(e) from None
     finally:
         _state.training = prev
+    if not retain_graph:
+        _clear_heads(heads)
+
+
+def _clear_heads(heads):
+    """After a backward that does not retain the graph, MXNet clears the heads' history: they
+    are no longer in a computational graph, so a second backward from them fails (torch would
+    let it through for graphs that saved no tensors) and they may be assigned to again."""
+    heads = [heads] if isinstance(heads, NDArray) else list(heads)
+    entries = [getattr(h, '_node', None) for h in heads]
+    for h in heads:
+        t = h._data
+        if t.requires_grad and not t.is_leaf:
+            h._data = t.detach()
+            if getattr(h, '_node', None) is not None:
+                h._node = None
+        p = getattr(h, '_ip', None)  # an integer head's proxy (ndarray.py, integer autograd)
+        if p is not None and not p.is_leaf:
+            h._ip = None
+    _clear_history(entries)
+
+
+def _clear_history(entries):
+    """MXNet clears every node of the graph a backward went through (the history of every
+    array computed in it, not only the heads'): such an array used in a later recording is a
+    constant there, so a new graph built on, say, an RNN's last state does not reach into the
+    freed one (which torch would refuse: "backward through the graph a second time").
+    Marked variables keep their gradients."""
+    stack = [e[0] for e in entries if e is not None]
+    while stack:
+        node = stack.pop()
+        if node.op is None:
+            continue
+        inputs, outs = node.inputs, node.outs
+        node.inputs, node.outs = (), ()
+        for r in outs:
+            a = r()
+            if a is None:
+                continue
+            e = getattr(a, '_node', None)
+            if e is None or e[0] is not node:
+                continue  # assigned to since: another history
+            t = a._data
+            if t.requires_grad and not t.is_leaf:
+                a._data = t.detach()
+            a._node = None
+        stack.extend(c for c, _ in inputs)
 
 
 def grad(heads, variables, head_grads=None, retain_graph=None, create_graph=False,
@@ -267,6 +344,10 @@ def grad(heads, variables, head_grads=None, retain_graph=None, create_graph=Fals
         variables = [variables]
     vts = []
     for v in variables:
+        p = _nd_mod._proxy(v) if _nd_mod._INT_GRAD[0] else None
+        if p is not None:
+            vts.append(p)
+            continue
         if not v._data.requires_grad:
             raise MXNetError('autograd.grad: a variable has no gradient attached; call '
                              'attach_grad() on it before recording')
@@ -281,12 +362,16 @@ def grad(heads, variables, head_grads=None, retain_graph=None, create_graph=Fals
         raise _torch_error(e) from None
     finally:
         _state.training = prev
+    if not retain_graph:
+        _clear_heads(heads)
     out = []
     for g, v, arr in zip(res, vts, variables):
         if g is None:
             g = torch.zeros_like(v, requires_grad=False)
         elif not create_graph:
             g = g.detach()
+        if g.dtype is not arr._data.dtype:  # an integer variable's gradient
+            g = g.detach().to(arr._data.dtype)
         out.append(_wrap(g, _opctx(arr)))
     return out
 
@@ -343,7 +428,8 @@ def get_symbol(x):
             if n.op is None:
                 memo[id(n)] = _Node(None, n.name, None, {}, [])
             else:
-                op = _get_op(n.op)
+                # a str names a registry op; a hybridized block's call records its own OpDef
+                op = _get_op(n.op) if isinstance(n.op, str) else n.op
                 attrs = n.attrs
                 if attrs is None or isinstance(attrs, dict):
                     attrs = op.parse_attrs(dict(attrs or {}))

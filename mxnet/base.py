@@ -146,12 +146,19 @@ class _NoLib:
     """Stands where MXNet had ``_LIB`` (its ctypes handle on libmxnet.so).
 
     remx is Python over PyTorch and has no C library: any C function looked up here raises
-    MXNetError naming it, instead of failing with an AttributeError deep in user code.
+    MXNetError naming it, instead of failing with an AttributeError deep in user code. The
+    DLPack entry points user code calls through ctypes (MXNDArrayFromDLPack, ...) have Python
+    versions in ``ndarray/_capi.py``.
     """
 
     def __getattr__(self, name):
         if name.startswith('__'):
             raise AttributeError(name)
+        if name.startswith('MXNDArray'):
+            from .ndarray._capi import FUNCTIONS
+            fn = FUNCTIONS.get(name)
+            if fn is not None:
+                return fn
 
         def _missing(*args, **kwargs):
             raise MXNetError('%s is a function of libmxnet\'s C API, which remx does not have '
@@ -165,6 +172,10 @@ class _NoLib:
 
 
 _LIB = _NoLib()
+
+# as MXNet's base module does: code handling DLPack capsules through ctypes relies on these
+ctypes.pythonapi.PyCapsule_New.restype = ctypes.py_object
+ctypes.pythonapi.PyCapsule_GetPointer.restype = ctypes.c_void_p
 
 # ctypes aliases MXNet's Python package exposes (used by code that builds C calls)
 mx_uint = ctypes.c_uint

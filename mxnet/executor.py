@@ -281,7 +281,13 @@ class Executor:
                     names = ['%s_backward_output%d' % (n.name, i) for i in range(len(ts))]
                 edges.append((names, ts))
             if self._monitor_all:
-                for nm, t in zip(n.input_names(), ins):
+                # as MXNet: a variable input is shown under its own name first, then every
+                # input as NODE_INPUTNAME (input0.. for ops registered without input names)
+                in_names = n.input_names() if not getattr(n.op, 'unnamed_inputs', False) \
+                    else ['input%d' % i for i in range(len(ins))]
+                for (c, _), nm, t in zip(n.inputs, in_names, ins):
+                    if c.op is None:
+                        cb(c.name, _wrap(t.detach()))
                     cb('%s_%s' % (n.name, nm), _wrap(t.detach()))
             r = n.op.compute(n.attrs, ins)
             if isinstance(r, torch.Tensor):
@@ -319,7 +325,9 @@ class Executor:
         if not self._grad_idx:
             return
         if self._heads is None:
-            raise MXNetError('Executor.backward needs a preceding forward')
+            # MXNet runs backward on whatever its buffers hold; gradients that do not depend
+            # on the forward values (repeat, tile, ...) come out right. Run the forward first.
+            self.forward(is_train=True)
         heads, hgrads = [], []
         for k, h in enumerate(self._heads):
             if not h.requires_grad:
@@ -335,8 +343,14 @@ class Executor:
             if k < len(out_grads):
                 g = out_grads[k]._data
                 if tuple(g.shape) != tuple(h.shape):
-                    raise MXNetError('Executor.backward: out_grads[%d] has shape %s, expected %s'
-                                     % (k, tuple(g.shape), tuple(h.shape)))
+                    hn = self._symbol._heads[k][0]
+                    if hn.op is not None and not hn.op.differentiable:
+                        # MXNet never reads the head gradient of an op without a gradient
+                        # (argmax, MultiProposal, ...), whatever its shape
+                        g = torch.zeros_like(h)
+                    else:
+                        raise MXNetError('Executor.backward: out_grads[%d] has shape %s, '
+                                         'expected %s' % (k, tuple(g.shape), tuple(h.shape)))
                 g = g.to(dtype=h.dtype, device=h.device)
             else:
                 g = torch.ones_like(h)

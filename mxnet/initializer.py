@@ -96,6 +96,12 @@ class Initializer:
         if self._verbose and self._print_func:
             logging.info('Initialized %s as %s: %s', desc, init, self._print_func(arr))
 
+    def __eq__(self, other):
+        # as MXNet: same class and same arguments (which also makes initializers unhashable)
+        if not isinstance(other, Initializer):
+            return NotImplemented
+        return type(self) is type(other) and self._kwargs == other._kwargs
+
     def dumps(self):
         """JSON ``[name, kwargs]`` describing this initializer (MXNet's format)."""
         return json.dumps([self.__class__.__name__.lower(), self._kwargs])
@@ -285,11 +291,15 @@ class Constant(Initializer):
         arr[:] = self.value
 
     def dumps(self):
+        # as MXNet does, an array value is turned into a list in _kwargs itself
         val = self._kwargs['value']
         if not np.isscalar(val):
-            val = val.tolist() if hasattr(val, 'tolist') else \
-                val.asnumpy().tolist() if isinstance(val, NDArray) else val
-        return json.dumps([self.__class__.__name__.lower(), {'value': val}])
+            if isinstance(val, NDArray):
+                val = val.asnumpy().tolist()
+            elif hasattr(val, 'tolist'):
+                val = val.tolist()
+            self._kwargs['value'] = val
+        return json.dumps([self.__class__.__name__.lower(), self._kwargs])
 
 
 @register

@@ -269,11 +269,13 @@ def random_uniform_arrays(*shapes, **kwargs):
 
 def rand_ndarray(shape, stype='default', density=None, dtype=None, modifier_func=None,
                  shuffle_csr_indices=False, distribution=None, ctx=None):
-    """A random dense NDArray (uniform in [0, 1) like MXNet's ``rand_ndarray``)."""
+    """A random NDArray: dense (uniform in [0, 1) like MXNet's ``rand_ndarray``), or sparse
+    (``stype`` 'csr' / 'row_sparse', see :func:`rand_sparse_ndarray`)."""
     if stype != 'default':
-        raise _MXNetError("rand_ndarray: sparse storage type '%s' is not implemented in remx "
-                          "(dense only)"
-                          % stype)
+        arr, _ = rand_sparse_ndarray(shape, stype, density=density, modifier_func=modifier_func,
+                                     dtype=dtype, shuffle_csr_indices=shuffle_csr_indices,
+                                     distribution=distribution, ctx=ctx)
+        return arr
     ctx = ctx or default_context()
     data = np.random.uniform(size=shape)
     if modifier_func is not None:
@@ -1014,39 +1016,145 @@ def _validate_csr_generation_inputs(num_rows, num_cols, density, distribution='u
 
 def _get_uniform_dataset_csr(num_rows, num_cols, density=0.1, dtype=None, data_init=None,
                              shuffle_csr_indices=False):
-    """A uniformly random CSRNDArray (not available: remx has no sparse storage)."""
+    """A CSRNDArray whose non-zeros (``density`` of the entries) are placed uniformly at random
+    (scipy's ``sparse.rand``), values uniform in [0, 1) or ``data_init``."""
     _validate_csr_generation_inputs(num_rows, num_cols, density, distribution='uniform')
-    _no_sparse('_get_uniform_dataset_csr')
+    import scipy.sparse as spsp
+    csr = spsp.rand(num_rows, num_cols, density, dtype=dtype, format='csr')
+    if data_init is not None:
+        csr.data.fill(data_init)
+    if shuffle_csr_indices:
+        shuffle_csr_column_indices(csr)
+    return _nd.sparse.csr_matrix((csr.data, csr.indices, csr.indptr),
+                                 shape=(num_rows, num_cols), dtype=dtype)
 
 
 def _get_powerlaw_dataset_csr(num_rows, num_cols, density=0.1, dtype=None):
-    """A powerlaw-distributed CSRNDArray (not available: remx has no sparse storage)."""
+    """A CSRNDArray with ``num_rows * num_cols * density`` non-zeros: one in the first column of
+    every row, then row r holding values in its first 2**(r+1) columns (full rows once a row
+    is wider than the matrix), until the non-zeros are used up."""
     _validate_csr_generation_inputs(num_rows, num_cols, density, distribution='powerlaw')
-    _no_sparse('_get_powerlaw_dataset_csr')
+    left = int(num_rows * num_cols * density)
+    dense = np.zeros((num_rows, num_cols), dtype=dtype)
+
+    def done():
+        return _nd.array(dense, dtype=dtype).tostype('csr')
+    for r in range(num_rows):
+        dense[r, 0] = 1 + rnd.uniform(0.001, 2)
+        left -= 1
+        if left <= 0:
+            return done()
+    width = 2
+    for r in range(num_rows):
+        limit = min(num_cols, width)
+        if limit == num_cols and left > limit:
+            dense[r] = 1 + rnd.uniform(0.001, 2)
+            left -= limit - 1
+            if left <= 0:
+                return done()
+            continue
+        for c in range(1, limit):
+            dense[r, c] = 1 + rnd.uniform(0.001, 2)
+            left -= 1
+            if left <= 0:
+                return done()
+        width *= 2
+    if left > 0:
+        raise ValueError('not supported for this density: %s for this shape (%s,%s)'
+                         % (density, num_rows, num_cols))
+    return done()
 
 
 def rand_sparse_ndarray(shape, stype, density=None, dtype=None, distribution=None,
                         data_init=None, rsp_indices=None, modifier_func=None,
                         shuffle_csr_indices=False, ctx=None):
-    """Random sparse NDArray (not available: remx has no sparse storage)."""
-    _no_sparse('rand_sparse_ndarray')
+    """A random sparse NDArray and its components.
+
+    row_sparse: each row is stored with probability ``density`` (or the rows ``rsp_indices``),
+    values uniform in [0, 1) (or ``data_init``, then ``modifier_func`` per value); returns
+    (array, (values, indices)). csr (2-D): ``distribution`` 'uniform' (scipy's random
+    matrix) or 'powerlaw', ``modifier_func`` unused (as in MXNet); returns
+    (array, (indptr, indices, data)).
+    """
+    ctx = ctx if ctx else default_context()
+    density = rnd.rand() if density is None else density
+    dtype = default_dtype() if dtype is None else dtype
+    distribution = 'uniform' if distribution is None else distribution
+    if stype == 'row_sparse':
+        assert distribution == 'uniform', \
+            'Distribution %s not supported for row_sparse' % distribution
+        if rsp_indices is not None:
+            indices = np.asarray(rsp_indices)
+            assert len(indices) <= shape[0]
+        else:
+            indices = np.argwhere(rnd.rand(shape[0]) < density).flatten()
+        if indices.shape[0] == 0:
+            result = _nd.zeros(shape, stype='row_sparse', dtype=dtype, ctx=ctx)
+            return result, (np.array([], dtype=dtype), np.array([]))
+        val = rnd.rand(indices.shape[0], *shape[1:]).astype(dtype)
+        if data_init is not None:
+            val.fill(data_init)
+        if modifier_func is not None:
+            val = assign_each(val, modifier_func)
+        arr = _nd.sparse.row_sparse_array((val, indices), shape=shape, dtype=dtype, ctx=ctx)
+        return arr, (val, indices)
+    if stype == 'csr':
+        assert len(shape) == 2
+        if distribution == 'uniform':
+            csr = _get_uniform_dataset_csr(shape[0], shape[1], density, data_init=data_init,
+                                           shuffle_csr_indices=shuffle_csr_indices,
+                                           dtype=dtype).as_in_context(ctx)
+        elif distribution == 'powerlaw':
+            csr = _get_powerlaw_dataset_csr(shape[0], shape[1], density=density,
+                                            dtype=dtype).as_in_context(ctx)
+        else:
+            assert False, 'Distribution not supported: %s' % distribution
+        return csr, (csr.indptr, csr.indices, csr.data)
+    assert False, 'unknown storage type'
+    return False
 
 
 def create_sparse_array(shape, stype, data_init=None, rsp_indices=None, dtype=None,
                         modifier_func=None, density=0.5, shuffle_csr_indices=False):
-    """Random sparse NDArray (not available: remx has no sparse storage)."""
-    _no_sparse('create_sparse_array')
+    """A random sparse NDArray (row_sparse indices sorted into canonical order)."""
+    if stype == 'row_sparse':
+        arr_indices = None
+        if rsp_indices is not None:
+            arr_indices = np.asarray(rsp_indices)
+            arr_indices.sort()
+        arr_data, _ = rand_sparse_ndarray(shape, stype, density=density, data_init=data_init,
+                                          rsp_indices=arr_indices, dtype=dtype,
+                                          modifier_func=modifier_func)
+    elif stype == 'csr':
+        arr_data, _ = rand_sparse_ndarray(shape, stype, density=density, data_init=data_init,
+                                          dtype=dtype, modifier_func=modifier_func,
+                                          shuffle_csr_indices=shuffle_csr_indices)
+    else:
+        raise AssertionError('Unknown storage type: ' + stype)
+    return arr_data
 
 
 def create_sparse_array_zd(shape, stype, density, data_init=None, rsp_indices=None, dtype=None,
                            modifier_func=None, shuffle_csr_indices=False):
-    """Random sparse NDArray (not available: remx has no sparse storage)."""
-    _no_sparse('create_sparse_array_zd')
+    """A random sparse NDArray; for row_sparse only ``rsp_indices`` decides which rows are
+    stored."""
+    if stype == 'row_sparse':
+        density = 0.0
+        if rsp_indices is not None:
+            assert len(rsp_indices) <= shape[0]
+    return create_sparse_array(shape, stype, data_init=data_init, rsp_indices=rsp_indices,
+                               dtype=dtype, modifier_func=modifier_func, density=density,
+                               shuffle_csr_indices=shuffle_csr_indices)
 
 
 def shuffle_csr_column_indices(csr):
-    """Shuffle a CSR array's column indices (not available: remx has no sparse storage)."""
-    _no_sparse('shuffle_csr_column_indices')
+    """Shuffle the column indices within each row of a scipy csr matrix, in place (a CSR
+    matrix need not keep them sorted)."""
+    for i in range(len(csr.indptr) - 1):
+        lo, hi = csr.indptr[i], csr.indptr[i + 1]
+        seg = np.array(csr.indices[lo:hi])
+        np.random.shuffle(seg)
+        csr.indices[lo:hi] = seg
 
 
 # ----------------------------------------------------------------------------------------------

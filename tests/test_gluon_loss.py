@@ -129,11 +129,48 @@ def test_sdml_matches_reference(compare):
 
 def test_bad_inputs():
     from mxnet.gluon import loss as gloss
-    with pytest.raises(mx.MXNetError):
+    with pytest.raises(ValueError):    # MXNet's NDArray.reshape refuses a smaller target
         gloss.L2Loss()(nd.ones((2, 3)), nd.ones((2, 4)))
+    with pytest.raises(mx.MXNetError):
+        gloss.L2Loss()(nd.ones((2, 3)), nd.ones((2, 2)))
     with pytest.raises(mx.MXNetError):
         gloss.LogisticLoss(label_format='other')
     with pytest.raises(mx.MXNetError):
         gloss.CTCLoss(layout='CNT')
     with pytest.raises(mx.MXNetError):
         gloss.SDMLLoss()(nd.ones((2, 3)), nd.ones((3, 3)))
+
+
+def test_symbolic_loss_with_sample_weight_through_module():
+    """A Gluon loss on Symbols with a sample-weight label, trained by Module from an NDArrayIter
+    whose label arrays are longer than the data (MXNet counts examples by the data and slices
+    the labels)."""
+    it = mx.io.NDArrayIter(nd.ones((4, 3)), {'label': nd.arange(8), 'w': nd.arange(8) * 2},
+                           batch_size=2)
+    got = [[l.asnumpy().tolist() for l in b.label] for b in it]
+    assert got == [[[0, 1], [0, 2]], [[2, 3], [4, 6]]]
+    data = mx.sym.var('data')
+    out = mx.sym.FullyConnected(data, num_hidden=3, name='fc')
+    loss = mx.gluon.loss.SoftmaxCrossEntropyLoss()(out, mx.sym.var('label'), mx.sym.var('w'))
+    mod = mx.mod.Module(mx.sym.make_loss(loss), data_names=('data',), label_names=('label', 'w'))
+    x = nd.array(np.random.RandomState(0).uniform(-1, 1, (4, 3)))
+    it = mx.io.NDArrayIter(x, {'label': nd.array([0, 1, 2, 0, 1, 2, 0, 1]),
+                               'w': nd.array([1, 1, 1, 1, 0, 0, 0, 0])}, batch_size=4)
+    mod.fit(it, num_epoch=1, optimizer='sgd', optimizer_params={'learning_rate': 0.1},
+            eval_metric=mx.metric.Loss())
+    it.reset()
+    assert np.isfinite(mod.score(it, mx.metric.Loss())[0][1])
+
+
+def test_cosine_embedding_loss_formula():
+    rs = np.random.RandomState(3)
+    a, b = nd.array(rs.randn(3, 2)), nd.array(rs.randn(3, 2))
+    label = nd.array([1, -1, 1])
+    loss = mx.gluon.loss.CosineEmbeddingLoss()(a, b, label)
+    cos = nd.sum(a * b, axis=1, keepdims=True) / (
+        nd.sqrt(nd.sum(a ** 2, axis=1, keepdims=True)) * nd.sqrt(nd.sum(b ** 2, axis=1,
+                                                                        keepdims=True)))
+    # an operator without parameters ignores unknown keywords (axis=1 here), as in MXNet
+    want = nd.where(label == 1, 1 - cos, nd.broadcast_maximum(nd.array([0]), cos, axis=1))
+    np.testing.assert_allclose(loss.asnumpy().ravel(), want.asnumpy().ravel(), rtol=1e-5,
+                               atol=1e-6)

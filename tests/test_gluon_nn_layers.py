@@ -268,3 +268,37 @@ OUT['max3_pos'] = p(nd.ones((1, 1, 3, 3, 3)))
 
 def test_conv_repr_mapping_and_pool_positional_order(compare):
     compare(KNOWN_CODE)
+
+
+DEFORM_CODE = r'''
+from mxnet.gluon.contrib.cnn import DeformableConvolution, ModulatedDeformableConvolution
+rs = np.random.RandomState(0)
+x = nd.array(rs.uniform(-1, 1, (2, 3, 7, 6)))
+for name, kw in [('a', dict(kernel_size=(3, 3))),
+                 ('b', dict(kernel_size=(3, 2), padding=1, strides=2, activation='relu',
+                            offset_use_bias=False, use_bias=False, num_deformable_group=1)),
+                 ('c', dict(kernel_size=3, dilation=2, num_deformable_group=3))]:
+    net = DeformableConvolution(6, prefix=name + '_', **kw)
+    net.initialize()
+    net(x)
+    for k, p in sorted(net.collect_params().items()):
+        p.set_data(nd.array(rs.uniform(-0.2, 0.2, p.shape)))
+    xx = x.copy()
+    xx.attach_grad()
+    with autograd.record():
+        y = net(xx)
+    y.backward()
+    OUT[name] = y
+    OUT[name + '_g'] = xx.grad
+    OUT[name + '_params'] = [[k, list(p.shape)] for k, p in net.collect_params().items()]
+    OUT[name + '_repr'] = repr(net)
+    net.hybridize()
+    OUT[name + '_h'] = net(x)
+m = ModulatedDeformableConvolution(4, kernel_size=3, prefix='m_')
+OUT['m_params'] = [[k, list(p.shape)] for k, p in m.collect_params().items()]
+OUT['m_repr'] = repr(m)
+'''
+
+
+def test_deformable_convolution_matches_reference(compare):
+    compare(DEFORM_CODE, rtol=1e-4, atol=1e-5)

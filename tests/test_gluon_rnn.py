@@ -434,3 +434,98 @@ def test_unroll_with_activation_block():
         o, h = cell(x[:, t], h)
     np.testing.assert_allclose(out.asnumpy()[:, 2], o.asnumpy(), rtol=1e-6)
     assert repr(cell) == 'RNNCell(4 -> 3, LeakyReLU(0.2))'
+
+
+CONTRIB_RNN_CODE = r'''
+from mxnet.gluon import contrib
+rs = np.random.RandomState(0)
+def setp(cell):
+    for k, p in sorted(cell.collect_params().items()):
+        p.set_data(nd.array(rs.uniform(-0.3, 0.3, p.shape)))
+cases = [('l1', contrib.rnn.Conv1DLSTMCell, (5, 7), 3, {}),
+         ('g2', contrib.rnn.Conv2DGRUCell, (3, 6, 5), 3, {'i2h_pad': 1}),
+         ('r3', contrib.rnn.Conv3DRNNCell, (2, 4, 4, 5), 3, {'activation': 'relu'}),
+         ('l2d', contrib.rnn.Conv2DLSTMCell, (3, 6, 7), 5, {'i2h_dilate': 2, 'h2h_dilate': (1, 2)})]
+for name, cls, ins, hk, kw in cases:
+    cell = cls(ins, 4, 3, hk, prefix=name + '_', **kw)
+    cell.initialize()
+    setp(cell)
+    x = nd.array(rs.uniform(-1, 1, (2, 3) + ins))
+    x.attach_grad()
+    with autograd.record():
+        o, s = cell.unroll(3, x, merge_outputs=True)
+    o.backward()
+    OUT[name + '_out'] = o
+    OUT[name + '_grad'] = x.grad
+    for i, t in enumerate(s):
+        OUT['%s_s%d' % (name, i)] = t
+    OUT[name + '_repr'] = repr(cell)
+    OUT[name + '_params'] = [[k, list(p.shape)] for k, p in sorted(cell.collect_params().items())]
+    OUT[name + '_info'] = str(cell.state_info(2))
+    sym_in = [mx.sym.var('t%d' % i) for i in range(3)]
+    so, _ = cell.unroll(3, sym_in)
+    g = mx.sym.Group(so)
+    OUT[name + '_sym'] = [g.list_outputs(), [list(t) for t in g.infer_shape(**{'t%d' % i: (2,) + ins for i in range(3)})[1]]]
+# deferred input channels
+c = contrib.rnn.Conv1DLSTMCell((0, 7), 10, (3,), (3,))
+c.hybridize()
+c.initialize()
+o, _ = c.unroll(3, nd.ones((8, 3, 5, 7)), merge_outputs=True)
+OUT['fill_shape'] = list(c.i2h_weight.shape)
+OUT['fill_out'] = list(o.shape)
+lp = contrib.rnn.LSTMPCell(6, 3, prefix='p_')
+lp.initialize()
+lp.unroll(3, nd.ones((2, 3, 4)))
+setp(lp)
+o, s = lp.unroll(3, nd.array(rs.uniform(-1, 1, (2, 3, 4))), merge_outputs=True)
+OUT['lstmp'] = o; OUT['lstmp_c'] = s[1]; OUT['lstmp_repr'] = repr(lp)
+OUT['lstmp_params'] = sorted(lp.collect_params().keys())
+vd = contrib.rnn.VariationalDropoutCell(mx.gluon.rnn.RNNCell(4, prefix='v_'), drop_inputs=0.5,
+                                        drop_outputs=0.5)
+vd.initialize()
+OUT['vd_repr'] = repr(vd)
+o, _ = vd.unroll(3, nd.ones((2, 3, 5)), merge_outputs=True)   # predict mode: no dropout
+OUT['vd_shape'] = list(o.shape)
+OUT['interval'] = list(contrib.data.IntervalSampler(13, 3)) + list(contrib.data.IntervalSampler(10, 3, rollover=False))
+'''
+
+
+def test_contrib_rnn_cells_match_reference(compare):
+    compare(CONTRIB_RNN_CODE, rtol=1e-5, atol=1e-6)
+
+
+def test_contrib_variational_dropout_masks():
+    """VariationalDropoutCell in training: one mask per sequence (the same units are zero at
+    every step) with state dropout; masks differ between unrolls."""
+    from mxnet.gluon import contrib
+    mx.random.seed(0)
+    base = mx.gluon.rnn.RNNCell(50, prefix='rnn_')
+    cell = contrib.rnn.VariationalDropoutCell(base, drop_inputs=0.5, drop_states=0.5,
+                                              drop_outputs=0.5)
+    cell.initialize(init='xavier')
+    x = nd.ones((4, 3, 20))
+    with mx.autograd.record():
+        o1, _ = cell.unroll(3, x, merge_outputs=True)
+        o2, _ = cell.unroll(3, x, merge_outputs=True)
+    z = o1.asnumpy() == 0
+    assert z.any() and not z.all()
+    assert (z[:, 0] == z[:, 1]).all() and (z[:, 0] == z[:, 2]).all()  # one output mask
+    assert not np.allclose(o1.asnumpy(), o2.asnumpy())
+    with pytest.raises(MXNetError):
+        contrib.rnn.VariationalDropoutCell(mx.gluon.rnn.BidirectionalCell(
+            mx.gluon.rnn.RNNCell(2), mx.gluon.rnn.RNNCell(2)), drop_states=0.5)
+    # dynamic_unroll on NDArrays equals unroll (valid lengths included)
+    c = mx.gluon.rnn.LSTMCell(5, prefix='l_')
+    c.initialize()
+    x = nd.random.uniform(shape=(4, 2, 3))
+    vl = nd.array([2, 4])
+    st = [nd.zeros((2, 5)), nd.zeros((2, 5))]
+    a, sa = c.unroll(4, x, st, layout='TNC', merge_outputs=True, valid_length=vl)
+    b, sb = contrib.rnn.rnn_cell.dynamic_unroll(c, x, st, layout='TNC', valid_length=vl)
+    np.testing.assert_allclose(a.asnumpy(), b.asnumpy(), rtol=1e-5, atol=1e-6)
+    for p, q in zip(sa, sb):
+        np.testing.assert_allclose(p.asnumpy(), q.asnumpy(), rtol=1e-5, atol=1e-6)
+    xn = x.transpose((1, 0, 2))
+    a, _ = c.unroll(4, xn, st, layout='NTC', merge_outputs=True)
+    b, _ = contrib.rnn.rnn_cell.dynamic_unroll(c, xn, st, layout='NTC')
+    np.testing.assert_allclose(a.asnumpy(), b.asnumpy(), rtol=1e-5, atol=1e-6)

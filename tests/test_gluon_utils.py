@@ -96,3 +96,47 @@ def test_repo_url_helpers(monkeypatch):
     assert gutils._brief_print_list(range(10)) == "'0', '1', '2', ..., '6', '7', '8', '9'"
     assert gutils.shape_is_known((2, 3)) and not gutils.shape_is_known((2, 0))
     assert not gutils.shape_is_known(None) and not gutils.shape_is_known(())
+
+
+def test_download_goes_through_requests_get(monkeypatch, tmp_path):
+    """MXNet fetches with requests.get(url, stream=True, verify=...): mocking it works."""
+    import io
+    import warnings
+    import requests
+
+    calls = []
+
+    def fake_get(url, **kw):
+        calls.append((url, kw.get('stream'), kw.get('verify')))
+        r = requests.Response()
+        r.status_code = 200
+        r.raw = io.BytesIO(b'MOCK CONTENT' * 100)
+        return r
+    monkeypatch.setattr(requests, 'get', fake_get)
+    f = str(tmp_path / 'README.md')
+    assert gutils.download('https://example.com/x/README.md', path=f) == f
+    assert os.path.getsize(f) == 1200 and os.listdir(tmp_path) == ['README.md']
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter('always')
+        gutils.download('https://example.com/x/README.md', path=f, overwrite=True,
+                        verify_ssl=False)
+    assert any(str(x.message).startswith('Unverified HTTPS request') for x in w)
+    assert calls == [('https://example.com/x/README.md', True, True),
+                     ('https://example.com/x/README.md', True, False)]
+
+    def failing(url, **kw):
+        calls.append(url)
+        raise requests.exceptions.ConnectionError('boom')
+    monkeypatch.setattr(requests, 'get', failing)
+    del calls[:]
+    with pytest.raises(MXNetError):
+        gutils.download('http://doesnotexist.notfound/a', path=str(tmp_path / 'a'), retries=2)
+    assert len(calls) == 3  # not an offline error: every retry is tried
+
+    def bad_status(url, **kw):
+        r = requests.Response()
+        r.status_code = 404
+        return r
+    monkeypatch.setattr(requests, 'get', bad_status)
+    with pytest.raises(MXNetError, match='404|Failed downloading'):
+        gutils.download('http://x/b', path=str(tmp_path / 'b'), retries=0)

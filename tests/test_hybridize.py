@@ -519,3 +519,138 @@ OUT['ours_in_mx'] = sb(X)
     mod.forward(mx.io.DataBatch([X]))
     np.testing.assert_allclose(mod.get_outputs()[0].asnumpy(), ref['imp'], rtol=1e-5,
                                atol=1e-6)
+
+
+def test_recorded_history_of_a_hybridized_call():
+    """autograd.get_symbol: a hybridized call is one _CachedOp node unless its graph has at
+    most inline_limit operators (then its operators are recorded one by one), as in MXNet."""
+    import json
+    net = nn.HybridSequential()
+    with net.name_scope():
+        for _ in range(3):
+            net.add(nn.Dense(4, in_units=4))
+    net.initialize()
+
+    def ops(limit, **kw):
+        net.hybridize(inline_limit=limit, **kw)
+        x = nd.ones((1, 4))
+        with autograd.record():
+            y = net(x)
+        s = autograd.get_symbol(y)
+        y.backward()
+        return s, [n['op'] for n in json.loads(s.tojson())['nodes'] if n['op'] != 'null']
+    s, o = ops(3)
+    assert o == ['FullyConnected'] * 3
+    s, o = ops(2)
+    assert o == ['_CachedOp'] and len(s.list_arguments()) == 7
+    assert s.list_outputs()[0].split('_', 2)[2].endswith('dense2_fwd_output')
+    arg, out, _ = s.infer_shape(**{s.list_arguments()[0]: (4, 4)})
+    assert out == [(4, 4)] and arg[2] == (4,)
+    s, o = ops(3, static_alloc=True)
+    assert o == ['_CachedOp']
+    # the recorded node computes what the block computes
+    vals = {}
+    for p in net.collect_params().values():
+        vals[p.data()._node[0].name] = p.data()
+    args = {n: vals.get(n, nd.ones((1, 4))) for n in s.list_arguments()}
+    np.testing.assert_allclose(s.eval(**args)[0].asnumpy(), net(nd.ones((1, 4))).asnumpy(),
+                               rtol=1e-6)
+
+
+def test_symbolblock_composed_on_symbols_keeps_its_graph():
+    """Calling a SymbolBlock on a Symbol composes a copy: its own graph (and later hybridized
+    calls) still read its original inputs."""
+    model = nn.HybridSequential()
+    model.add(nn.Dense(4, activation='tanh'), nn.Dense(3, in_units=4))
+    model.initialize()
+    data = mx.sym.var('data')
+    internals = model(data).get_internals()
+    sb = mx.gluon.SymbolBlock(internals, data, params=model.collect_params())
+    out = sb(mx.sym.var('in'))
+    assert len(out) == len(internals.list_outputs())
+    assert 'in' in out[-1].list_arguments() and 'data' not in out[-1].list_arguments()
+    assert 'data' in sb._cached_graph[1].list_arguments()
+
+    class Net(nn.HybridBlock):
+        def __init__(self, inner):
+            super().__init__()
+            self.inner = inner
+
+        def hybrid_forward(self, F, x):
+            return F.add_n(*[o.sum() for o in self.inner(x)])
+    net = Net(sb)
+    net.hybridize()
+    assert isinstance(net(nd.zeros((2, 5))), nd.NDArray)
+
+
+def test_op_hook_names_follow_mxnet_list_names():
+    """register_op_hook(monitor_all=True): operators MXNet registers without input/output name
+    lists report input0.. / 0.. (Activation's input, exp's output), the others their names."""
+    def names(block, x):
+        got = []
+        block.register_op_hook(lambda n, o, a: got.append((n.decode(), o.decode())), True)
+        block(x)
+        return got
+
+    class Net(mx.gluon.HybridBlock):
+        def __init__(self, **kw):
+            super().__init__(**kw)
+            with self.name_scope():
+                self.fc = nn.Dense(2)
+                self.act = nn.Activation('relu')
+
+        def hybrid_forward(self, F, x):
+            return F.exp(self.act(self.fc(x))) + 1
+
+    net = Net(prefix='n_')
+    net.initialize()
+    net.hybridize()
+    got = names(net, nd.ones((2, 3)))
+    assert [g[0] for g in got] == [
+        'n_dense0_fwd_data', 'n_dense0_fwd_weight', 'n_dense0_fwd_bias', 'n_dense0_fwd_output',
+        'n_relu0_fwd_input0', 'n_relu0_fwd_output', 'n_exp0_input0', 'n_exp0_0',
+        'n__plusscalar0_input0', 'n__plusscalar0_0']
+    assert [g[1] for g in got] == ['FullyConnected'] * 4 + ['Activation'] * 2 + ['exp'] * 2 + \
+        ['_plus_scalar'] * 2
+    s = mx.sym.broadcast_add(mx.sym.var('a'), mx.sym.var('b'), name='op')
+    op = CachedOp(s)
+    got = []
+    op._register_op_hook(lambda n, o, a: got.append(n.decode()), True)
+    op(nd.ones((1,)), nd.ones((1,)))
+    assert got == ['op_lhs', 'op_rhs', 'op_0']
+
+
+def test_slice_gradient_one_step_and_hybridized():
+    """slice's gradient (steps, negative steps, open ends) matches between the imperative and
+    the hybridized run, and is one backward step (not one full-size zero fill per axis)."""
+    class Net(mx.gluon.HybridBlock):
+        def hybrid_forward(self, F, x):
+            y = x.slice(begin=(None, 2, 0), end=(None, 0, 4), step=(1, -1, 2))
+            return F.Pooling(y.reshape((0, 1, 2, 2)), kernel=(2, 2), pool_type='max') * 3
+
+    xv = np.random.RandomState(0).permutation(24).reshape(2, 3, 4).astype('float32')
+    xs = []
+    for hyb in (False, True):
+        x = nd.array(xv)
+        x.attach_grad()
+        net = Net()
+        if hyb:
+            net.hybridize()
+        with autograd.record():
+            y = net(x)
+        y.backward()
+        xs.append((y.asnumpy(), x.grad.asnumpy(), x.asnumpy()))
+    (y0, g0, x0), (y1, g1, _) = xs
+    np.testing.assert_array_equal(y0, y1)
+    np.testing.assert_array_equal(g0, g1)
+    sub = x0[:, 2:0:-1, 0:4:2].reshape(2, -1)
+    want = np.zeros_like(x0)
+    for b in range(2):
+        k = np.argmax(sub[b])
+        want[b, 2 - k // 2, (k % 2) * 2] = 3
+    np.testing.assert_array_equal(g0, want)
+    x = nd.ones((4, 5, 6))
+    x.attach_grad()
+    with autograd.record():
+        y = nd.slice(x, begin=(1, 1, 1), end=(3, 4, 5))
+    assert 'SliceCopy' in type(y._data.grad_fn).__name__

@@ -309,6 +309,7 @@ OUT['rot_both'] = err(lambda: mx.image.imrotate(x.astype('float32'), 3, True, Tr
 OUT['rot_dtype'] = err(lambda: mx.image.imrotate(x, 3))
 OUT['rot_dim'] = err(lambda: mx.image.imrotate(nd.zeros((2, 2), dtype='float32'), 3))
 OUT['rot_n'] = err(lambda: mx.image.imrotate(nd.zeros((2, 3, 4, 4)), nd.array([1., 2., 3.])))
+OUT['rot_single_vec'] = err(lambda: mx.image.imrotate(nd.zeros((3, 4, 4)), nd.array([1.])))
 OUT['rsc_kw'] = err(lambda: mx.image.random_size_crop(x, (3, 3), 0.5, (0.5, 2), foo=1))
 OUT['aug_base'] = err(lambda: mx.image.Augmenter()(x))
 from mxnet.gluon.data.vision import transforms as T

@@ -18,6 +18,8 @@ OUT['dumps'] = [I.Zero().dumps(), I.One().dumps(), I.Constant(0.5).dumps(), I.Co
     I.FusedRNN(I.Uniform(0.1), 4, 2, 'lstm').dumps(), I.FusedRNN(None, 3, 1, 'gru', True, 0.5).dumps(),
     I.Constant(np.array([1.0, 2.0])).dumps(),
     repr(I.Xavier()).startswith('<mxnet.initializer.Xavier object at 0x')]
+_c = I.Constant(nd.ones((2, 2)))
+OUT['dumps_nd'] = [_c.dumps(), str(_c._kwargs)]
 OUT['create'] = [type(mx.init.create(n)).__name__ for n in ['zeros', 'ones', 'zero', 'one', 'uniform', 'normal', 'xavier', 'msraprelu', 'orthogonal', 'bilinear', 'lstmbias']]
 OUT['create_json'] = [mx.init.create(I.Xavier(magnitude=2.5).dumps()).dumps(), mx.init.create(I.Constant(3.0).dumps()).dumps()]
 OUT['create_kw'] = mx.init.create('uniform', scale=0.2).dumps()
@@ -168,3 +170,49 @@ def test_register_custom():
     net = mx.gluon.nn.Dense(2, in_units=2)
     net.initialize(MyInit(0.5))
     np.testing.assert_array_equal(net.weight.data().asnumpy(), np.full((2, 2), 0.5))
+
+
+def test_equality_and_shared_parameter_lookup():
+    """Initializers compare by class and arguments (MXNet 1.9.1), so a block sharing another's
+    parameters may declare the same initializer again."""
+    I = mx.init
+    assert I.Constant(-10.0) == I.Constant(-10.0) and I.Constant(1) == I.Constant(1.0)
+    assert I.Constant(1) != I.Constant(2) and I.Xavier() == I.Xavier()
+    assert I.Xavier() != I.Xavier(magnitude=2) and I.One() != I.Zero() and I.One() != 'one'
+    with pytest.raises(TypeError):
+        hash(I.One())
+
+    class B(mx.gluon.HybridBlock):
+        def __init__(self, **kw):
+            super().__init__(**kw)
+            with self.name_scope():
+                self.p = self.params.get('p', shape=(1,), init=I.Constant(-10.0))
+    b1 = B()
+    b2 = B(params=b1.collect_params())
+    assert b1.p is b2.p and b1.p.init == B().p.init
+    with pytest.raises(AssertionError, match='desired attribute'):
+        b1.collect_params().get('p', init=I.Constant(3.0))
+
+
+def test_composition_sets_variable_initializers():
+    """Composing LeakyReLU(prelu) / BatchNorm gives their gamma / moving stats MXNet's
+    initializer attribute (auto-created or user variables without one), so Module.init_params
+    fills PReLU's gamma with 0.25."""
+    d = mx.sym.var('data')
+    s = mx.sym.LeakyReLU(data=d, act_type='prelu', name='lr')
+    assert s.attr_dict()['lr_gamma']['__init__'] == '["Constant", {"value": 0.25}]'
+    g = mx.sym.var('g')
+    mx.sym.LeakyReLU(data=d, gamma=g, act_type='prelu')
+    assert g.attr('__init__') == '["Constant", {"value": 0.25}]'
+    g1 = mx.sym.var('g1', init=mx.init.One())
+    mx.sym.LeakyReLU(data=d, gamma=g1, act_type='prelu')
+    assert g1.attr('__init__') == '["one", {}]'
+    mm = mx.sym.var('mm')
+    b = mx.sym.BatchNorm(data=d, moving_mean=mm, gamma=mx.sym.var('bg'), name='bn')
+    assert mm.attr('__init__') == '["zero", {}]'
+    assert b.attr_dict()['bn_moving_var']['__init__'] == '["one", {}]'
+    assert '__init__' not in b.attr_dict().get('bg', {})
+    mod = mx.mod.Module(s, label_names=None)
+    mod.bind(data_shapes=[('data', (4, 3))])
+    mod.init_params()
+    np.testing.assert_array_equal(mod.get_params()[0]['lr_gamma'].asnumpy(), np.full(3, 0.25))

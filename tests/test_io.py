@@ -50,6 +50,39 @@ OUT['midreset'] = dump(it, 2)
 ''')
 
 
+def test_ndarrayiter_csr(compare):
+    # CSR inputs (CSRNDArray or scipy.sparse) need last_batch_handle='discard'; batches are
+    # dense slices (MXNet's slice_axis falls back to dense); shuffling keeps them CSR
+    compare(_DUMP + '''
+import os
+os.environ['MXNET_STORAGE_FALLBACK_LOG_VERBOSE'] = '0'
+import scipy.sparse as spsp
+dns = np.arange(35.).reshape(7, 5) * (np.arange(35).reshape(7, 5) % 3 == 0)
+csr = mx.nd.array(dns).tostype('csr')
+errs = []
+for d in (csr, {'data': spsp.csr_matrix(dns)}):
+    for h in ('pad', 'roll_over'):
+        try:
+            mx.io.NDArrayIter(d, dns, 3, last_batch_handle=h)
+            errs.append('ok')
+        except NotImplementedError as e:
+            errs.append(str(e))
+OUT['errs'] = errs
+it = mx.io.NDArrayIter(csr, csr, 3, last_batch_handle='discard')
+OUT['pd'] = repr(it.provide_data + it.provide_label)
+OUT['csr'] = dump(it, 2)
+OUT['types'] = [type(b.data[0]).__name__ + type(b.label[0]).__name__ for b in it]
+it = mx.io.NDArrayIter({'data': spsp.csr_matrix(dns)}, None, 2, last_batch_handle='discard')
+OUT['scipy_pd'] = repr(it.provide_data)
+OUT['scipy'] = dump(it, 1)
+np.random.seed(1)
+it = mx.io.NDArrayIter({'a': csr, 'b': dns}, [], 3, shuffle=True, last_batch_handle='discard')
+OUT['shuffled_rows_match'] = [np.array_equal(b.data[0].asnumpy(), b.data[1].asnumpy())
+                              for b in it]
+OUT['shuffled_stype'] = it.data[0][1].stype
+''')
+
+
 def test_ndarrayiter_inputs_names_descs(compare):
     compare(_DUMP + '''
 np.random.seed(0)
@@ -156,6 +189,16 @@ def files(tmp_path_factory):
         lst.append('%d\t%g\t%g\t%g\tx%d.png' % (i + 100, i * 2, i * 3, -i, i))
     w.close()
     (d / 'ml.lst').write_text('\n'.join(lst) + '\n')
+    # RGBA PNGs (4-channel records)
+    import io
+    from PIL import Image
+    w = mx.recordio.MXRecordIO(str(d / 'rgba.rec'), 'w')
+    for i in range(7):
+        img = rs.randint(0, 256, (10 + i, 12, 4)).astype(np.uint8)
+        buf = io.BytesIO()
+        Image.fromarray(img, 'RGBA').save(buf, format='PNG')
+        w.write(mx.recordio.pack(mx.recordio.IRHeader(0, float(i), i, 0), buf.getvalue()))
+    w.close()
     return str(d)
 
 
@@ -324,6 +367,66 @@ OUT['errs'] = errs
 ''' % files, ref_timeout=90, ref_attempts=3)
 
 
+def test_imagerecorditer_augmentations(compare, files):
+    # the deterministic settings of MXNet's default augmenter, bit for bit: affine warps
+    # (rotate, scale, aspect, image-size limits; OpenCV's fixed-point interpolation), pad,
+    # crop sizes, resize methods, mean image creation, 4-channel fill; and MXNet's errors
+    compare(_DUMP + """
+d = %r
+rec = d + '/im.rec'
+def first(**kw):
+    try:
+        it = mx.io.ImageRecordIter(path_imgrec=kw.pop('rec', rec), batch_size=7, **kw)
+        return it.next().data[0]
+    except mx.base.MXNetError:
+        return 'MXNetError'
+S = (3, 8, 8)
+cases = dict(
+    rot=dict(rotate=30), rot_fill=dict(rotate=200, fill_value=0),
+    rot_cubic=dict(rotate=15, inter_method=2), rot_lanczos=dict(rotate=15, inter_method=4),
+    rot_auto=dict(rotate=15, inter_method=9, min_random_scale=1.5, max_random_scale=1.5),
+    rot_area=dict(rotate=15, inter_method=3), rot_neg=dict(rotate=-30),
+    rot_list=dict(rotate_list='25'), rot_pad=dict(rotate=10, pad=2, fill_value=3),
+    rot_resize=dict(rotate=10, resize=14),
+    scale=dict(min_random_scale=0.7, max_random_scale=0.7),
+    aspect=dict(min_aspect_ratio=1.4, max_aspect_ratio=1.4),
+    aspect_scale=dict(min_aspect_ratio=0.8, max_aspect_ratio=0.8, min_random_scale=1.2,
+                      max_random_scale=1.2, rotate=5),
+    imgsize=dict(max_img_size=11, min_img_size=9), imgsize_big=dict(min_img_size=20),
+    crop=dict(min_crop_size=9, max_crop_size=9), crop_nn=dict(min_crop_size=9, max_crop_size=9,
+                                                                inter_method=0),
+    crop_cubic=dict(min_crop_size=9, max_crop_size=9, inter_method=2),
+    crop_rot=dict(min_crop_size=10, max_crop_size=10, rotate=20),
+    rrc_noop=dict(random_resized_crop=True), rrc_rot=dict(random_resized_crop=True, rotate=30),
+    gray_rot=dict(rotate=20, data_shape=(1, 8, 8)),
+    err_rot_nn=dict(rotate=30, inter_method=0), err_resize5=dict(resize=9, inter_method=5),
+    err_rrc=dict(random_resized_crop=True, rand_crop=True),
+    err_rrc_ar=dict(random_resized_crop=True, min_random_area=0.3, max_aspect_ratio=2),
+    err_rrc_area=dict(random_resized_crop=True, min_random_area=0.6, max_random_area=0.5),
+    err_crop=dict(min_crop_size=9, max_crop_size=13),
+    err_gray_hsl=dict(random_h=5, data_shape=(1, 8, 8)),
+    err_gray_bright=dict(brightness=0.5, data_shape=(1, 8, 8)),
+)
+for m in (0, 2, 3, 4, 9):
+    cases['resize%%d' %% m] = dict(resize=11, inter_method=m)
+for k, kw in cases.items():
+    kw.setdefault('data_shape', S)
+    OUT[k] = first(**kw)
+OUT['rgba'] = first(rec=d + '/rgba.rec', data_shape=(4, 8, 8))
+OUT['rgba_rot'] = first(rec=d + '/rgba.rec', data_shape=(4, 8, 8), rotate=30)
+OUT['rgba_pad'] = first(rec=d + '/rgba.rec', data_shape=(4, 12, 14), pad=2)
+# mean_img naming no file: the mean of every augmented (mirrored) image, saved, then used
+import os
+for nm, kw in (('plain', {}), ('mirror', dict(mirror=True, rotate=10))):
+    path = d + '/mean_%%s.bin' %% nm
+    if os.path.exists(path):
+        os.remove(path)
+    OUT['mean_out_' + nm] = first(data_shape=S, mean_img=path, std_r=2, scale=0.5, **kw)
+    OUT['mean_file_' + nm] = mx.nd.load(path)['mean_img']
+    os.remove(path)
+""" % files, ref_timeout=120, ref_attempts=3, atol=2e-5)
+
+
 def test_imagerecord_random_and_departures(files):
     rec = files + '/im.rec'
     # random crop / mirror: every output is one of the possible crops, in either orientation
@@ -343,12 +446,30 @@ def test_imagerecord_random_and_departures(files):
         labels = it.next().label[0].asnumpy()
         assert sorted(labels.tolist()) == list(range(7))
         it.reset()
-    with pytest.raises(MXNetError, match='not implemented'):
-        mx.io.ImageRecordIter(path_imgrec=rec, data_shape=(3, 8, 8), batch_size=2,
-                              max_rotate_angle=10)
-    with pytest.raises(MXNetError, match='not implemented'):
-        mx.io.ImageRecordIter(path_imgrec=rec, data_shape=(3, 8, 8), batch_size=2, resize=9,
-                              inter_method=2)
+    # seed_aug: the same seed gives the same augmented images, another seed others
+    kw = dict(path_imgrec=rec, data_shape=(3, 8, 8), batch_size=7, rand_crop=True,
+              rand_mirror=True, max_rotate_angle=20, max_shear_ratio=0.3, random_h=10,
+              random_s=20, random_l=20, brightness=0.2, contrast=0.2, saturation=0.2,
+              pca_noise=0.1, max_random_contrast=0.2, max_random_illumination=5, seed_aug=3)
+    a = mx.io.ImageRecordIter(**kw).next().data[0].asnumpy()
+    b = mx.io.ImageRecordIter(**kw).next().data[0].asnumpy()
+    kw['seed_aug'] = 4
+    c = mx.io.ImageRecordIter(**kw).next().data[0].asnumpy()
+    assert np.array_equal(a, b) and not np.array_equal(a, c)
+    # random resized crop: every output is a resized crop of the chosen size
+    it = mx.io.ImageRecordUInt8Iter(path_imgrec=rec, data_shape=(3, 6, 6), batch_size=7,
+                                    random_resized_crop=True, min_random_area=0.5,
+                                    max_random_area=0.5, min_aspect_ratio=1,
+                                    max_aspect_ratio=1, seed_aug=1)
+    b = it.next().data[0].asnumpy()
+    r = mx.recordio.MXRecordIO(rec, 'r')
+    from mxnet.io._augment import resize
+    for i in range(7):
+        src = mx.recordio.unpack_img(r.read(), 1)[1]
+        s = int(round((src.shape[0] * src.shape[1] * 0.5) ** 0.5))
+        cands = [resize(src[y:y + s, x:x + s], 6, 6, 1)[:, :, ::-1].transpose(2, 0, 1)
+                 for y in range(src.shape[0] - s + 1) for x in range(src.shape[1] - s + 1)]
+        assert any(np.array_equal(b[i], c) for c in cands)
     with pytest.raises(MXNetError):
         mx.io.ImageRecordIter(path_imgrec=files + '/nope.rec', data_shape=(3, 8, 8),
                               batch_size=2)
@@ -376,8 +497,11 @@ def test_prefetching_iter_propagates_errors_and_mismatch():
     p = mx.io.PrefetchingIter(Bad())
     with pytest.raises(ValueError, match='boom'):
         p.next()
+    # MXNet counts examples by the first data array: a shorter label fails when sliced
+    it = mx.io.NDArrayIter(np.zeros((4, 2)), np.zeros(3), 2)
+    it.next()
     with pytest.raises(MXNetError):
-        mx.io.NDArrayIter(np.zeros((4, 2)), np.zeros(3), 2)
+        it.next()
     with pytest.raises(MXNetError):
         mx.io.NDArrayIter(np.zeros((4, 2)), None, 2, last_batch_handle='keep')
     with pytest.raises(TypeError):

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import mxnet as mx
-from mxnet import nd
+from mxnet import autograd, nd
 
 
 def test_creation_and_dtype_rules(compare):
@@ -49,10 +49,18 @@ OUT['shares'] = x
 
 
 def test_reshape_errors():
+    # MXNet's C reshape refuses codes it cannot resolve and targets larger than the source
+    # (MXNetError); a smaller target (a -1 inferred by floor division too) passes the C call
+    # and NDArray.reshape then raises ValueError
     x = nd.arange(24).reshape((2, 3, 4))
-    for bad in [(5, -1), (7,), (-1, -1), (-4, 5, 5, 0, 0)]:
+    for bad in [(-1, -1), (-4, 5, 5, 0, 0), (5, 5), (2, 3, -4, 2, 3)]:
         with pytest.raises(mx.MXNetError):
             x.reshape(bad)
+    for bad in [(5, -1), (7,), (2, 3)]:
+        with pytest.raises(ValueError, match='Cannot reshape array of size 24'):
+            x.reshape(bad)
+    with pytest.raises(mx.MXNetError):  # the Reshape operator checks the size exactly
+        nd.reshape(x, shape=(7,))
 
 
 def test_indexing_get(compare):
@@ -216,7 +224,9 @@ def test_dtype_errors():
 def test_registry_errors():
     x = nd.ones((2, 3))
     with pytest.raises(mx.MXNetError, match='Cannot find argument'):
-        nd.elemwise_add(x, x, bogus=1)
+        nd.sum(x, bogus=1)
+    # as in MXNet, an operator without a parameter struct ignores unknown keywords
+    assert nd.elemwise_add(x, x, bogus=1).shape == (2, 3)
     with pytest.raises(mx.MXNetError, match='elemwise_add'):
         nd.elemwise_add(x, nd.ones((3, 2)))
     with pytest.raises(mx.MXNetError):
@@ -236,3 +246,228 @@ OUT['hb_cnt'], OUT['hb_edges'] = nd.histogram(nd.array([0.5, 1.5, 1.7]), bins=nd
 a = nd.array(np.arange(6).reshape(2, 3)); b = nd.ones((4,))
 OUT['cat'] = nd._internal._rnn_param_concat(a.reshape((-1,)), b, dim=0)
 ''')
+
+
+def test_zero_d_arrays_from_numpy_and_scalars(compare):
+    # a 0-d source stays 0-d (np.ascontiguousarray would have made it (1,))
+    compare('''
+a = nd.array(np.ones([]))
+OUT['shape'] = list(a.shape)
+OUT['val'] = a
+OUT['scalar_shape'] = list(nd.array(5.0).shape)
+OUT['np_scalar_shape'] = list(nd.array(np.float32(2.5)).shape)
+OUT['asscalar'] = float(a.asscalar())
+OUT['zero_size'] = list(nd.array(np.ones((2, 0))).shape)
+''')
+
+
+def test_basic_indexing_views_follow_contiguity():
+    # MXNet returns a view exactly when the key selects one contiguous block of memory
+    x_np = np.arange(4 * 5 * 6).reshape((4, 5, 6))
+    keys = [(slice(None), 1), (1, slice(2, 4)), (slice(1, 3),), (1, 2), (slice(None), slice(1, 3)),
+            (slice(None, None, 2),), (0, slice(None, None, -1)), (slice(2, 3), slice(None, None, 2)),
+            (Ellipsis, 3), (1, Ellipsis), (None, 2), (3, slice(0, 1), slice(5, 6)),
+            (slice(None, None, -1), slice(1, 2), 0)]
+    for key in keys:
+        full = mx.nd.NDArray._basic_indexing_slice_is_contiguous
+        x = nd.array(x_np)
+        y = x[key]
+        expect = x_np[key] if np.ndim(x_np[key]) else x_np[key].reshape(1)
+        np.testing.assert_array_equal(y.asnumpy(), expect)
+        view = np.shares_memory(x_np, x_np[key]) and x_np[key].flags.c_contiguous
+        y[:] = -1
+        written = (x.asnumpy()[key] == -1).all()
+        assert written == view, key
+    is_contig = mx.nd.NDArray._basic_indexing_slice_is_contiguous
+    shape = (6, 7, 8)
+    for slc in [(slice(None), slice(None), slice(None)), (slice(2), slice(None), slice(None)),
+                (slice(1, 2), slice(3, 5), slice(None)), (slice(None), slice(3, 5), slice(None)),
+                (slice(None), slice(None), slice(None, None, 2)), (slice(0, 1), slice(0, 1),
+                                                                   slice(None, None, -1)),
+                (slice(3, None, -2), slice(0, 1), slice(0, 1)), (slice(None, None, 20),) * 3]:
+        want = np.arange(6 * 7 * 8).reshape(shape)[slc].flags.contiguous
+        assert is_contig(slc, shape) == want, slc
+
+
+def test_inplace_flatten_expand_dims_squeeze_are_views():
+    x = nd.arange(6).reshape((2, 1, 3))
+    for y in (x.flatten(inplace=True), x.expand_dims(axis=-1, inplace=True),
+              x.squeeze(axis=1, inplace=True), x.squeeze(inplace=True)):
+        y[:] = y + 1
+    np.testing.assert_array_equal(x.asnumpy().ravel(), np.arange(6) + 4)
+    assert x.flatten(inplace=True).shape == (2, 3)
+    assert x.expand_dims(axis=1, inplace=True).shape == (2, 1, 1, 3)
+    assert x.squeeze(inplace=True).shape == (2, 3)
+    assert nd.ones((1, 1)).squeeze(inplace=True).shape == (1,)
+    c = x.flatten()
+    c[:] = 0
+    assert x.asnumpy().min() > 0  # not inplace: a copy
+    with pytest.raises(AssertionError):
+        x.squeeze(axis=0, inplace=True)
+    with pytest.raises(AssertionError):
+        x.expand_dims(axis=5, inplace=True)
+
+
+def test_moveaxis_checks_axes(compare):
+    compare('''
+x = nd.arange(24).reshape((2, 3, 4))
+OUT['a'] = nd.moveaxis(x, 0, -1)
+OUT['b'] = nd.moveaxis(x, [0, 2], [2, 0])
+OUT['c'] = nd.moveaxis(x, range(3), range(3))
+errs = []
+for s, d in [(3, 0), (-4, 0), (0, 5), ([0, 0], [0, 1]), ([0, 1], [1, 1]), (0, [0, 1]),
+             ([0, 1], [0])]:
+    try:
+        nd.moveaxis(x, s, d)
+        errs.append('ok')
+    except ValueError:
+        errs.append('ValueError')
+OUT['errs'] = errs
+''')
+
+
+def test_creation_out_fills_the_given_array(compare):
+    compare('''
+o = nd.zeros((2, 2))
+r = nd.ones((2, 2), out=o)
+OUT['same'] = r is o
+OUT['ones'] = o.copy()
+nd.zeros((2, 2), out=o)
+OUT['zeros'] = o.copy()
+oi = nd.zeros((2, 2), dtype='int32')
+nd.full((2, 2), 2.5, out=oi)
+OUT['full_int'] = oi
+try:
+    nd.ones((2, 3), out=o)
+    OUT['mismatch'] = 'ok'
+except mx.MXNetError:
+    OUT['mismatch'] = 'error'
+''')
+
+
+def test_from_numpy_shares_memory_and_locks_numpy():
+    a = np.array([[1, 2], [3, 4], [5, 6]], dtype='float32')
+    m = nd.from_numpy(a)
+    assert not a.flags.writeable
+    with pytest.raises(ValueError):
+        a[0, 0] = 7
+    m[2, 1] = 100
+    assert a[2, 1] == 100  # one memory
+    with pytest.raises(ValueError):
+        nd.from_numpy(np.ones((3, 2)).T)
+    b = np.arange(4, dtype=np.int64)
+    c = nd.from_numpy(b, zero_copy=False)
+    assert c.dtype == np.int64 and b.flags.writeable
+    c[0] = 9
+    assert b[0] == 0
+    assert nd.from_numpy(np.array(3.0)).shape == ()
+
+
+def test_contrib_isinf_isfinite_isnan(compare):
+    compare('''
+x = nd.array([np.inf, -np.inf, np.nan, 1.0, 0.0])
+i = nd.array([1, 2], dtype='int32')
+OUT['inf'] = nd.contrib.isinf(x)
+OUT['fin'] = nd.contrib.isfinite(x)
+OUT['nan'] = nd.contrib.isnan(x)
+OUT['h'] = nd.contrib.isinf(nd.array([np.inf, 1], dtype='float16'))
+OUT['iinf'] = nd.contrib.isinf(i)
+OUT['ifin'] = nd.contrib.isfinite(i)
+OUT['ieq'] = i == np.inf
+OUT['ine'] = i != -np.inf
+OUT['iadd'] = i + 2.7
+''')
+
+
+def test_setitem_negative_steps_and_advanced_keys(compare):
+    compare('''
+def fresh():
+    return nd.array(np.arange(2 * 4 * 5).reshape((2, 4, 5)), dtype='int32')
+for n, (key, val) in enumerate([
+        ((slice(None, None, -1), 1), np.arange(10).reshape(2, 5)),
+        ((slice(None), slice(3, 0, -2)), 7),
+        ((0, slice(None, None, -1), slice(1, 4)), np.arange(3)),
+        ((1, [0, 2], slice(None, None, -1)), np.arange(10).reshape(2, 5)),
+        (([1, 0], slice(None), (2, 3)), 5),
+        ((0, [1, 3]), nd.array(np.ones((2, 5)) * 1.7)),
+        ((slice(None, None, -1), 2, slice(1, 5)), np.arange(8).reshape(1, 1, 2, 4))]):
+    x = fresh()
+    x[key] = val
+    OUT['set%d' % n] = x
+    OUT['get%d' % n] = fresh()[key]
+''')
+
+
+def test_setitem_whole_array_keys_with_integer_axes(compare):
+    # a key selecting the whole array (integers on axes of size 1 too) copies the value,
+    # fitted to what the key selects, over the array
+    compare('''
+dst = nd.zeros((1, 3, 1))
+dst[0, :3, 0] = [1, 2, 3]
+OUT['list'] = dst.copy()
+dst[0, :, 0] = nd.array([4, 5, 6])
+OUT['nd'] = dst.copy()
+dst[None] = 7
+OUT['none'] = dst.copy()
+dst[:, :, :] = np.arange(3).reshape((1, 1, 3, 1))
+OUT['extra_axes'] = dst
+''')
+
+
+def test_setitem_while_recording_follows_mxnet():
+    y = nd.ones((5,))
+    y.attach_grad()
+    for key in [slice(1, 3), 1, [0, 2], (slice(None, None, 2),)]:
+        x = nd.zeros((4, 5))
+        with pytest.raises(mx.MXNetError, match='Inplace operations'):
+            with autograd.record():
+                x[key] = y[:x[key].shape[-1]]
+    x = nd.zeros((5,))
+    with pytest.raises(mx.MXNetError, match='Inplace operations'):
+        with autograd.record():
+            x += y
+    with autograd.record():
+        z = y * 2
+        with pytest.raises(mx.MXNetError, match='already in a computational graph'):
+            z[1] = 3
+        with pytest.raises(mx.MXNetError, match='already in a computational graph'):
+            z += 1
+        x = nd.zeros((5,))
+        x[:] = y * 3   # a whole-array copy joins the graph
+        with pytest.raises(mx.MXNetError, match='already in a computational graph'):
+            x[1:2] = 4.0
+    with autograd.record():
+        x = nd.zeros((5,))
+        x[:] = y * 3
+    x.backward()
+    np.testing.assert_array_equal(y.grad.asnumpy(), np.full(5, 3.0))
+    x = nd.zeros((2, 5))
+    with autograd.record():
+        x[0] = 1.0  # a constant value: nothing is recorded, nothing refused
+    assert x.asnumpy()[0].sum() == 5
+
+
+def test_dlpack_through_the_c_api_functions():
+    import ctypes
+    from mxnet.base import _LIB, NDArrayHandle, check_call, c_str
+    x = nd.arange(6).reshape((2, 3))
+    cap = nd.to_dlpack_for_read(x)
+    ptr = ctypes.c_void_p(ctypes.pythonapi.PyCapsule_GetPointer(ctypes.py_object(cap),
+                                                                c_str('dltensor')))
+    handle = NDArrayHandle()
+    check_call(_LIB.MXNDArrayFromDLPack(ptr, ctypes.byref(handle)))
+    ctypes.pythonapi.PyCapsule_SetName(ctypes.py_object(cap), c_str('used_dltensor'))
+    ctypes.pythonapi.PyCapsule_SetDestructor(ctypes.py_object(cap), None)
+    y = nd.NDArray(handle=handle)
+    np.testing.assert_array_equal(y.asnumpy(), x.asnumpy())
+    y[0, 0] = 42  # shares x's memory
+    assert x.asnumpy()[0, 0] == 42
+    with pytest.raises(mx.MXNetError):
+        nd.NDArray(handle=handle)  # a handle is taken once
+    out = ctypes.c_void_p()
+    check_call(_LIB.MXNDArrayToDLPack(x.handle, ctypes.byref(out)))
+    h2 = NDArrayHandle()
+    check_call(_LIB.MXNDArrayFromDLPackEx(out, False, ctypes.byref(h2)))
+    assert nd.NDArray(handle=h2).asnumpy()[0, 0] == 42
+    with pytest.raises(mx.MXNetError):
+        _LIB.MXImperativeInvokeEx()

@@ -61,7 +61,7 @@ for name, kw, ww in (('g_flat', dict(), w), ('g_noflat', dict(flatten=False), w4
 OUT['e_badw'] = err(lambda: nd.FullyConnected(x, nd.ones((5, 11)), b, num_hidden=5))
 OUT['e_badnh'] = err(lambda: nd.FullyConnected(x, w, b, num_hidden=4))
 OUT['e_badb'] = err(lambda: nd.FullyConnected(x, w, nd.ones((4,)), num_hidden=5))
-OUT['e_b2d'] = err(lambda: nd.FullyConnected(x, w, nd.ones((5, 1)), num_hidden=5))
+# (a (num_hidden, 1) bias: MXNet's oneDNN kernel rejects it, its native kernel accepts it)
 OUT['e_w3d'] = err(lambda: nd.FullyConnected(x, nd.ones((5, 12, 1)), b, num_hidden=5))
 OUT['e_extra_bias'] = err(lambda: nd.FullyConnected(x, w, b, num_hidden=5, no_bias=True))
 OUT['e_missing_bias'] = err(lambda: nd.FullyConnected(x, w, num_hidden=5))

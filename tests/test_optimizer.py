@@ -106,3 +106,51 @@ def test_errors():
     opt = mx.optimizer.SGD(lr_scheduler=mx.lr_scheduler.FactorScheduler(step=2))
     with pytest.raises(UserWarning):
         opt.set_learning_rate(0.5)
+
+
+def test_symbol_lr_wd_mult_kwargs(compare):
+    # lr_mult= / wd_mult= on an operator are node attributes copied onto the variables it
+    # creates, and the optimizer reads them from the symbol
+    compare('''
+def err(f):
+    try:
+        f()
+    except Exception as e:
+        return type(e).__name__ + ': ' + str(e).split('\\n')[0].replace('MXNetError: ', '')
+    return 'no error'
+data = mx.sym.Variable('data')
+bias = mx.sym.Variable('fc1_bias', lr_mult=1.0)
+fc1 = mx.sym.FullyConnected(data=data, bias=bias, name='fc1', num_hidden=4, lr_mult=0)
+fc2 = mx.sym.FullyConnected(data=fc1, name='fc2', num_hidden=3, wd_mult=0.5, ctx_group='g')
+OUT['attrs'] = fc2.attr_dict()
+idx2name = dict(enumerate(fc2.list_arguments()))
+opt = mx.optimizer.SGD(sym=fc2, param_idx2name=idx2name)
+OUT['lr_mult'] = opt.lr_mult
+OUT['wd_mult'] = opt.wd_mult
+OUT['prefix_key'] = mx.sym.FullyConnected(data=data, num_hidden=2, name='p', lr_multx=2).attr_dict()
+OUT['deprecated'] = err(lambda: mx.sym.FullyConnected(data=data, num_hidden=2, weight_lr_mult=0))
+''')
+
+
+def test_lamb_index_lists(compare):
+    # LAMB takes lists of indices (MXNet's multi-tensor kernel, aggregate_num 45): every index
+    # is counted first, then each tensor gets its own step, lr and wd; float16 with master copy
+    compare('''
+rng = np.random.RandomState(1)
+sched = mx.lr_scheduler.FactorScheduler(step=1, factor=0.5, base_lr=0.1)
+for dt, mp in (('float32', False), ('float16', True)):
+    opt = mx.optimizer.LAMB(learning_rate=0.1, wd=0.01, clip_gradient=0.5, multi_precision=mp,
+                            lower_bound=0.01, upper_bound=10.0, lr_scheduler=sched,
+                            param_idx2name={0: 'a_weight', 1: 'b_bias', 2: 'c_weight'})
+    opt.set_lr_mult({'c_weight': 0.5})
+    upd = mx.optimizer.get_updater(opt)
+    OUT['agg_' + dt] = [upd.aggregate_updates, opt.aggregate_num]
+    ws = [nd.array(rng.randn(*s), dtype=dt) for s in ((3, 4), (4,), (2, 2))]
+    for step in range(3):
+        gs = [nd.array(rng.randn(*w.shape), dtype=dt) for w in ws]
+        upd([0, 1, 2][step % 2:], gs[step % 2:], ws[step % 2:])
+    for i, w in enumerate(ws):
+        OUT['w%d_%s' % (i, dt)] = w.astype('float32')
+    OUT['counts_' + dt] = sorted(opt._index_update_count.items())
+    OUT['num_update_' + dt] = opt.num_update
+''', rtol=1e-3, atol=1e-4)

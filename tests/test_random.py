@@ -77,3 +77,46 @@ OUT['gnegbin'] = nd.random_pdf_generalized_negative_binomial(c, nd.array([2., 3.
 d = nd.array([[[0.2, 0.3, 0.5], [0.1, 0.1, 0.8]]])
 OUT['dirichlet'] = nd.random_pdf_dirichlet(d, nd.array([[1., 2., 3.]]))
 ''', rtol=1e-4, atol=1e-6)
+
+
+def test_sample_unique_zipfian():
+    classes, trials = nd._internal._sample_unique_zipfian(793472, shape=(3, 4096))
+    assert classes.dtype == np.int64 and trials.dtype == np.int64 and trials.shape == (3,)
+    for i in range(3):
+        row = classes[i].asnumpy()
+        assert np.unique(row).size == 4096 and row.min() >= 0 and row.max() < 793472
+    # expected draws for 4096 distinct classes out of 793472 (MXNet's docs: ~16435 for 8192)
+    assert 6500 < trials.asnumpy().min() and trials.asnumpy().max() < 9500
+    with pytest.raises(mx.MXNetError):
+        nd._internal._sample_unique_zipfian(10, shape=(5,))
+    s = mx.sym._internal._sample_unique_zipfian(range_max=20, shape=(2, 5))
+    assert s.list_outputs() == ['_sample_unique_zipfian0_output0',
+                                '_sample_unique_zipfian0_output1']
+
+
+def test_rand_zipfian_nd_and_sym():
+    range_max, num_sampled = 20, 4000
+    true = nd.array([0, 3, 19], dtype='int32')
+    expect = lambda c: np.log((c + 2.0) / (c + 1.0)) / np.log(range_max + 1) * num_sampled
+    mx.random.seed(3)
+    s, ct, cs = nd.contrib.rand_zipfian(true, num_sampled, range_max)
+    assert s.dtype == np.int64 and ct.dtype == np.float64 and cs.dtype == np.float64
+    np.testing.assert_allclose(ct.asnumpy(), expect(np.array([0, 3, 19])))
+    np.testing.assert_allclose(cs.asnumpy(), expect(s.asnumpy()))
+    freq = np.bincount(s.asnumpy(), minlength=range_max)
+    np.testing.assert_allclose(freq, expect(np.arange(range_max)), rtol=0.25, atol=15)
+    v = mx.sym.var('t')
+    outs = mx.sym.Group(mx.sym.contrib.rand_zipfian(v, num_sampled, range_max))
+    exe = outs.bind(mx.cpu(), {'t': true})
+    mx.random.seed(3)
+    got = exe.forward()
+    np.testing.assert_array_equal(got[0].asnumpy(), s.asnumpy())  # the same draws
+    np.testing.assert_allclose(got[1].asnumpy(), ct.asnumpy())
+
+
+def test_symbolic_multinomial_binds():
+    probs = [0.125, 0.25, 0.25, 0.0625, 0.125, 0.1875]
+    x = mx.sym.random.multinomial(data=mx.sym.Variable('P'), shape=1000, get_prob=False)
+    exe = x.bind(mx.cpu(), {'P': nd.array(probs)})
+    out = exe.forward()[0].asnumpy()
+    assert out.shape == (1000,) and out.min() >= 0 and out.max() < 6

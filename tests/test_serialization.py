@@ -110,3 +110,47 @@ def test_save_atomic_keeps_old_file_on_error(tmp_path):
         nd.save(fname, [nd.ones((2,)), 'not an array'])
     assert open(fname, 'rb').read() == before
     assert os.listdir(str(tmp_path)) == ['w.nd']
+
+
+def test_np_shape_decides_the_format_version(tmp_path, reference):
+    # under np_shape MXNet writes V3 arrays (0-d arrays are real) and reads only V3; without it
+    # V2 and only non-V3. 0-d arrays save in both modes but read back only under np_shape
+    fname = str(tmp_path / 'f')
+    shapes = [(2, 0, 1), (0,), (0, 4), (2, 1)]
+    arrays = [nd.array(np.arange(int(np.prod(s))).reshape(s)) for s in shapes]
+    for save_np in (False, True):
+        with mx.np_shape(save_np):
+            nd.save(fname, arrays)
+        with open(fname, 'rb') as f:
+            blob = f.read()
+        magic = int.from_bytes(blob[24:28], 'little')
+        assert magic == (0xF993FACA if save_np else 0xF993FAC9)
+        for load_np in (False, True):
+            with mx.np_shape(load_np):
+                if load_np != save_np:
+                    with pytest.raises(mx.MXNetError, match='np shape semantics'):
+                        nd.load(fname)
+                else:
+                    got = nd.load(fname)
+                    assert [a.shape for a in got] == shapes
+        ref = reference('''
+import os
+with mx.np_shape(%r):
+    mx.nd.save('f', [mx.nd.array(np.arange(int(np.prod(s))).reshape(s)) for s in %r])
+OUT['blob'] = np.frombuffer(open('f', 'rb').read(), dtype=np.uint8)
+''' % (save_np, shapes))
+        assert bytes(ref['blob']) == blob
+    with mx.np_shape(True):
+        nd.save(fname, {'s': nd.array(np.array(3.5)), 'v': nd.ones((2,))})
+        got = nd.load(fname)
+        assert got['s'].shape == () and float(got['s'].asnumpy()) == 3.5
+        blob = open(fname, 'rb').read()
+    ref = reference('''
+with mx.np_shape(True):
+    mx.nd.save('f', {'s': mx.nd.array(np.array(3.5)), 'v': mx.nd.ones((2,))})
+OUT['blob'] = np.frombuffer(open('f', 'rb').read(), dtype=np.uint8)
+''')
+    assert bytes(ref['blob']) == blob
+    nd.save(fname, [nd.array(np.array(1.0))])  # V2 with ndim 0 and data, as MXNet writes it
+    with pytest.raises(mx.MXNetError):
+        nd.load(fname)                         # ... and cannot read back

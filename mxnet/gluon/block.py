@@ -973,20 +973,23 @@ class HybridBlock(Block):
                                           '= {}'.format(fmt, stored))
             flat = [a for a in flat if a is not None]
         ctx = flat[0].context
-        tensors = []
+        arrays = []
         for is_arg, p in self._cached_op_args:
             if is_arg:
-                tensors.append(flat[p]._data)
+                arrays.append(flat[p])
             else:
                 d = p._data
-                tensors.append((d[0] if len(d) == 1 else p.data(ctx))._data
-                               if d is not None else p.data(ctx)._data)
+                arrays.append((d[0] if len(d) == 1 else p.data(ctx))
+                              if d is not None else p.data(ctx))
+        tensors = [a._data for a in arrays]
         res = self._cached_op._call_tensors(tensors)
         fmt = self._out_format
         c = _opctx(flat[0])  # outputs live on the first input's context (cpu(1) included)
+        outs = [_wrap(r, c) for r in res]
+        self._cached_op._maybe_record(arrays, outs)
         if fmt == 0:
-            return _wrap(res[0], c)
-        return _regroup([_wrap(r, c) for r in res], fmt)
+            return outs[0]
+        return _regroup(outs, fmt)
 
     # -- calling (Block.__call__ runs the hooks around forward) -----------------------------
     def forward(self, x, *args):
@@ -1228,7 +1231,7 @@ class SymbolBlock(HybridBlock):
         flat, in_fmt = _flatten([x] + list(args), 'input')
         if in_fmt != self._in_format:
             raise GluonAssertionError('Invalid input format')
-        ret = copy.copy(self._cached_graph[1])
+        ret = copy.deepcopy(self._cached_graph[1])  # composing must not touch the graph
         ret._compose(**{k.name: v for k, v in zip(self._cached_graph[0], flat)})
         return _regroup(list(ret), self._out_format)
 

@@ -156,8 +156,6 @@ def download(url, path=None, overwrite=False, sha1_hash=None, retries=5, verify_
     fetched (e.g. no network) an MXNetError names the URL and the path to put the file at by
     hand; attempts time out after a few seconds, so this never hangs.
     """
-    import urllib.request
-    import ssl
     if path is None:
         fname = url.split('/')[-1]
         if not fname:
@@ -177,36 +175,62 @@ def download(url, path=None, overwrite=False, sha1_hash=None, retries=5, verify_
         return fname
     dirname = os.path.dirname(os.path.abspath(os.path.expanduser(fname)))
     os.makedirs(dirname, exist_ok=True)
-    ssl_ctx = None if verify_ssl else ssl._create_unverified_context()  # pylint: disable=W0212
     last = None
     for attempt in range(retries + 1):
         tmp = '{}.{}'.format(fname, uuid.uuid4())
         try:
             print('Downloading {} from {}...'.format(fname, url))
-            with urllib.request.urlopen(url, timeout=_DOWNLOAD_TIMEOUT, context=ssl_ctx) as r, \
-                    open(tmp, 'wb') as f:
-                while True:
-                    chunk = r.read(1 << 20)
-                    if not chunk:
-                        break
-                    f.write(chunk)
-            if sha1_hash and not check_sha1(tmp, sha1_hash):
+            with open(tmp, 'wb') as f:
+                for chunk in _fetch(url, verify_ssl):
+                    if chunk:
+                        f.write(chunk)
+            if os.path.exists(fname) and not overwrite and \
+                    (not sha1_hash or check_sha1(fname, sha1_hash)):
+                # another process finished the same download first (MXNet keeps its file)
+                os.remove(tmp)
+                warnings.warn('File {} exists in file system so the downloaded file is deleted'
+                              .format(fname))
+            else:
+                replace_file(tmp, fname)
+            if sha1_hash and not check_sha1(fname, sha1_hash):
                 raise MXNetError('File {} is downloaded but the content hash does not match. '
                                  'The repo may be outdated or download may be incomplete.'
                                  .format(fname))
-            replace_file(tmp, fname)
             return fname
         except Exception as e:  # pylint: disable=broad-except
             last = e
             if os.path.exists(tmp):
                 os.remove(tmp)
-            if isinstance(e, (urllib.error.URLError, OSError)) and \
-                    not isinstance(e, urllib.error.HTTPError) and attempt == 0 and \
-                    _is_offline(e):
+            if attempt == 0 and _is_offline(e):
                 break  # no network at all: retrying cannot help
     raise MXNetError('Failed downloading url {} ({}: {}). Without network access, download it '
                      'elsewhere and place the file at {}'.format(url, type(last).__name__, last,
                                                                  os.path.abspath(fname)))
+
+
+def _fetch(url, verify_ssl):
+    """Chunks of the body of ``url``: through ``requests.get`` as MXNet does (so it can be
+    mocked the same way), or urllib where requests is not installed."""
+    try:
+        import requests
+    except ImportError:
+        requests = None
+    if requests is not None:
+        r = requests.get(url, stream=True, verify=verify_ssl, timeout=_DOWNLOAD_TIMEOUT)
+        if r.status_code != 200:
+            raise RuntimeError('Failed downloading url {}'.format(url))
+        for chunk in r.iter_content(chunk_size=1 << 16):
+            yield chunk
+        return
+    import ssl
+    import urllib.request
+    ssl_ctx = None if verify_ssl else ssl._create_unverified_context()  # pylint: disable=W0212
+    with urllib.request.urlopen(url, timeout=_DOWNLOAD_TIMEOUT, context=ssl_ctx) as r:
+        while True:
+            chunk = r.read(1 << 20)
+            if not chunk:
+                break
+            yield chunk
 
 
 def _is_offline(err):
@@ -214,6 +238,27 @@ def _is_offline(err):
     refused, timed out)."""
     import errno
     import socket
+    try:
+        import requests
+        if isinstance(err, requests.exceptions.ConnectionError):
+            # DNS failure / refused / unreachable, wrapped by urllib3
+            seen = set()
+            while err is not None and id(err) not in seen:
+                seen.add(id(err))
+                if isinstance(err, (socket.gaierror, socket.timeout, TimeoutError,
+                                    ConnectionRefusedError)) or 'NameResolution' in \
+                        type(err).__name__ or 'Name or service not known' in str(err):
+                    return True
+                err = getattr(err, 'reason', None) or err.__cause__ or err.__context__ or \
+                    (err.args[0] if err.args and isinstance(err.args[0], BaseException)
+                     else None)
+            return False
+        if isinstance(err, requests.exceptions.Timeout):
+            return True
+    except ImportError:
+        pass
+    if not isinstance(err, OSError):
+        return False
     reason = getattr(err, 'reason', err)
     if isinstance(reason, (socket.gaierror, socket.timeout, TimeoutError,
                            ConnectionRefusedError)):

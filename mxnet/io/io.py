@@ -408,11 +408,12 @@ class NDArrayIter(DataIter):
                              "'roll_over', got %r" % (last_batch_handle,))
         self.data = _init_data(data, allow_empty=False, default_name=data_name)
         self.label = _init_data(label, allow_empty=True, default_name=label_name)
+        if (any(_is_csr(v) for _, v in self.data + self.label) and
+                last_batch_handle != 'discard'):
+            raise NotImplementedError("`NDArrayIter` only supports ``CSRNDArray`` with "
+                                      "`last_batch_handle` set to `discard`.")
+        # MXNet counts examples by the first data array only; longer labels are sliced
         n = self.data[0][1].shape[0]
-        for k, v in self.data + self.label:
-            if v.shape[0] != n:
-                raise MXNetError('NDArrayIter: all inputs need the same number of examples; '
-                                 '%s has %d, %s has %d' % (self.data[0][0], n, k, v.shape[0]))
         self.idx = np.arange(n)
         self.shuffle = shuffle
         self.last_batch_handle = last_batch_handle
@@ -480,6 +481,7 @@ class NDArrayIter(DataIter):
         if end is None:
             end = source[0][1].shape[0] if source else 0
         ax = self.layout.find('N')
+        # a CSRNDArray gives dense batches, as MXNet's slice_axis (storage fallback) does
         return [_nd.slice_axis(v, axis=ax, begin=start, end=end) for _, v in source]
 
     def _concat(self, first, second):
@@ -538,8 +540,19 @@ class NDArrayIter(DataIter):
 
     def _shuffle_data(self):
         np.random.shuffle(self.idx)
-        self.data = [(k, _nd.array(v.asnumpy()[self.idx], v.context)) for k, v in self.data]
-        self.label = [(k, _nd.array(v.asnumpy()[self.idx], v.context)) for k, v in self.label]
+        self.data = [(k, _take_rows(v, self.idx)) for k, v in self.data]
+        self.label = [(k, _take_rows(v, self.idx)) for k, v in self.label]
+
+
+def _is_csr(v):
+    return getattr(v, 'stype', 'default') == 'csr'
+
+
+def _take_rows(v, idx):
+    """The rows idx of an input (a CSRNDArray stays CSR, through scipy as in MXNet)."""
+    if _is_csr(v):
+        return _nd.array(v.asscipy()[idx], ctx=v.context, dtype=v.dtype)
+    return _nd.array(v.asnumpy()[idx], v.context)
 
 
 class MXDataIter(DataIter):

@@ -537,24 +537,6 @@ class MNISTIter(MXDataIter):
 
 # -- ImageRecordIter -------------------------------------------------------------------------------
 # augmentation parameters remx does not implement, with the value that means "off"
-_UNSUPPORTED_AUG = {'random_resized_crop': 0, 'max_rotate_angle': 0, 'max_aspect_ratio': 0,
-                    'min_aspect_ratio': None, 'max_shear_ratio': 0, 'max_crop_size': -1,
-                    'min_crop_size': -1, 'max_random_scale': 1, 'min_random_scale': 1,
-                    'max_random_area': 1, 'min_random_area': 1, 'max_img_size': 1e10,
-                    'min_img_size': 0, 'brightness': 0, 'contrast': 0, 'saturation': 0,
-                    'pca_noise': 0, 'random_h': 0, 'random_s': 0, 'random_l': 0, 'rotate': -1,
-                    'max_random_contrast': 0, 'max_random_illumination': 0}
-
-
-def _is_off(v, off):
-    if off is None:
-        return v is None or str(v) == 'None'
-    try:
-        return float(v) == float(off)
-    except (TypeError, ValueError):
-        return False
-
-
 def _read_imglist(name, path, label_width):
     """.lst file: ``index<TAB>label...<TAB>path`` per line -> {index: labels}."""
     if not os.path.isfile(path):
@@ -597,10 +579,6 @@ class _ImageRecordBase(_BatchLoaderIter):
                  **kwargs):
         name = self._name
         _only_kwargs(name, args)
-        for k, off in _UNSUPPORTED_AUG.items():
-            if k in kwargs and not _is_off(kwargs[k], off):
-                raise MXNetError('%s: augmentation parameter %s=%r is not implemented in remx'
-                                 % (name, k, kwargs[k]))
         if not path_imgrec:
             raise MXNetError('%s: path_imgrec is required (the .rec file to read)' % name)
         if batch_size is None:
@@ -611,24 +589,26 @@ class _ImageRecordBase(_BatchLoaderIter):
                              'channels, got %s' % (name, dshape))
         self._c, self._h, self._w = dshape
         self._label_width = _int(name, 'label_width', label_width)
-        self._resize = _int(name, 'resize', resize)
-        self._inter = _int(name, 'inter_method', inter_method)
-        if self._resize > 0 and self._inter != 1:
-            raise MXNetError('%s: inter_method=%d is not implemented in remx (only 1, bilinear)'
-                             % (name, self._inter))
-        self._pad = _int(name, 'pad', pad)
-        self._fill = _int(name, 'fill_value', fill_value)
-        self._rand_crop = _bool(rand_crop)
+        from ._augment import DefaultAugmenter
+        aug_kw = {k: kwargs[k] for k in DefaultAugmenter._AUG_KEYS if k in kwargs}
+        self._aug = DefaultAugmenter(name, dshape, resize=resize, rand_crop=rand_crop,
+                                     fill_value=fill_value, inter_method=inter_method, pad=pad,
+                                     **aug_kw)
         self._mirror = _bool(mirror)
         self._rand_mirror = _bool(rand_mirror)
         self._shuffle = _bool(shuffle)
         self._rng = np.random.RandomState(_int(name, 'seed', seed) & 0xffffffff)
+        # augmentations draw from their own stream when seed_aug is given (the same seed_aug
+        # gives the same augmented images), otherwise from the shuffle stream
+        seed_aug = kwargs.get('seed_aug')
+        self._aug_rng = (self._rng if seed_aug is None or str(seed_aug) == 'None' else
+                         np.random.RandomState(_int(name, 'seed_aug', seed_aug) & 0xffffffff))
+        # per-image contrast / illumination of the normalisation (float outputs only)
+        self._max_contrast = float(kwargs.get('max_random_contrast', 0) or 0)
+        self._max_illum = float(kwargs.get('max_random_illumination', 0) or 0)
         self._mean_img = None
-        if mean_img:
-            if not os.path.isfile(str(mean_img)):
-                raise MXNetError('%s: mean_img %s does not exist; computing the mean image is '
-                                 'not implemented in remx, save one with mx.nd.save'
-                                 % (name, mean_img))
+        create_mean = bool(mean_img) and not os.path.isfile(str(mean_img))
+        if mean_img and not create_mean:
             loaded = _nd.load(str(mean_img))
             if not loaded:
                 raise MXNetError('%s: mean_img %s holds no array' % (name, mean_img))
@@ -679,6 +659,8 @@ class _ImageRecordBase(_BatchLoaderIter):
             raise MXNetError('%s: unknown dtype %s for ImageRecordIter2 (float32, uint8 or int8)'
                              % (name, dts))
         ddt = np.uint8 if self._uint8 else np.float32
+        if create_mean and not self._uint8:
+            self._create_mean_img(str(mean_img))
         lshape = (self._label_width,)
         self._init_loader(_int(name, 'batch_size', batch_size), _bool(round_batch), dshape,
                           lshape, ddt, np.float32, data_name, label_name, index_zero=True,
@@ -689,15 +671,23 @@ class _ImageRecordBase(_BatchLoaderIter):
             return None
         return self._rng.permutation(self._n)
 
-    @staticmethod
-    def _resized(img, nh, nw):
-        """(H, W, C) uint8 -> (nh, nw, C), bilinear as OpenCV's cv::resize."""
-        import torch
-        from ..operator.image import resize_image
-        t = torch.from_numpy(np.require(img, requirements=['C', 'W']))
-        return resize_image(t[None], nh, nw, 1)[0].numpy()
+    def _create_mean_img(self, path):
+        """MXNet's mean image when mean_img names no file: the mean of every image of this
+        part as the iterator outputs it without a mean image (augmented, mirrored and
+        normalised with mean_r/g/b, std and scale, as MXNet 1.9.1 computes it), saved to
+        ``path`` as {'mean_img': array}."""
+        import logging
+        logging.info('Cannot find %s: create mean image, this will take some time...', path)
+        total = np.zeros((self._c, self._h, self._w), np.float64)
+        for k in range(self._n):
+            total += self._instance(k)[1]
+        mean = (total / self._n).astype(np.float32)
+        _nd.save(path, {'mean_img': _nd.array(mean)})
+        logging.info('Save mean image to %s..', path)
+        self._mean_img = mean
 
-    def _instance(self, k):
+    def _augmented(self, k):
+        """(index, augmented uint8 CHW RGB image, label, mirrored) of the k-th record."""
         from ..recordio import unpack
         from .._imcodec import decode_bgr, CodecMissingError
         name = self._name
@@ -731,55 +721,58 @@ class _ImageRecordBase(_BatchLoaderIter):
                 raise MXNetError('%s: label_width must be 1 unless an imglist is provided or '
                                  'the rec file is packed with multi dimensional label' % name)
             label = np.asarray([header.label], np.float32)
-        # resize the short edge
-        if self._resize > 0:
-            rows, cols = img.shape[:2]
-            if rows > cols:
-                nh, nw = self._resize * rows // cols, self._resize
-            else:
-                nh, nw = self._resize, self._resize * cols // rows
-            img = self._resized(img, nh, nw)
-        if self._pad > 0:
-            p = self._pad
-            img = np.pad(img, ((p, p), (p, p), (0, 0)), constant_values=self._fill)
-        # an image smaller than data_shape is enlarged (keeping its aspect ratio, height first,
-        # then width), as MXNet does, before cropping
-        if img.shape[0] < self._h:
-            img = self._resized(img, self._h, img.shape[1] * self._h // img.shape[0])
-        if img.shape[1] < self._w:
-            img = self._resized(img, img.shape[0] * self._w // img.shape[1], self._w)
-        rows, cols = img.shape[:2]
-        y, x = rows - self._h, cols - self._w
-        if self._rand_crop:
-            y = int(self._rng.randint(0, y + 1))
-            x = int(self._rng.randint(0, x + 1))
-        else:
-            y //= 2
-            x //= 2
-        img = img[y:y + self._h, x:x + self._w]
-        if self._mirror or (self._rand_mirror and self._rng.randint(0, 2)):
+        img = self._aug.process(img, self._aug_rng)
+        mirrored = bool(self._mirror or (self._rand_mirror and self._aug_rng.randint(0, 2)))
+        if mirrored:
             img = img[:, ::-1]
         if img.shape[2] >= 3:  # BGR(A) -> RGB(A)
             img = img[:, :, [2, 1, 0] + ([3] if img.shape[2] == 4 else [])]
         chw = np.ascontiguousarray(img.transpose(2, 0, 1))
-        if not self._uint8:
-            chw = chw.astype(np.float32)
-            if self._mean_img is not None:
-                chw = (chw - self._mean_img) * self._scale
-            else:
-                chw = (chw - self._mean) * self._mul
-        return header.id, chw, label
+        return header.id, chw, label, mirrored
+
+    def _instance(self, k):
+        idx, chw, label, mirrored = self._augmented(k)
+        if self._uint8:
+            return idx, chw, label
+        # MXNet: ((pixel - mean) * contrast + illumination) * scale / std, with a random
+        # contrast in [1 - c, 1 + c] and illumination in [-i, i] per image
+        contrast, illum = np.float32(1), np.float32(0)
+        if self._max_contrast > 0:
+            contrast = np.float32(self._aug_rng.uniform(-self._max_contrast, self._max_contrast)
+                                  + 1)
+        if self._max_illum > 0:
+            illum = np.float32(self._aug_rng.uniform(-self._max_illum, self._max_illum))
+        chw = chw.astype(np.float32)
+        mean = self._mean
+        if self._mean_img is not None:
+            # MXNet subtracts the mean image at the source pixel: mirrored with the image
+            mean = self._mean_img[:, :, ::-1] if mirrored else self._mean_img
+        if contrast == 1 and illum == 0:
+            chw = (chw - mean) * self._mul
+        else:
+            chw = ((chw - mean) * contrast + illum) * self._mul
+        return idx, chw, label
 
 
 class ImageRecordIter(_ImageRecordBase):
     """Iterate over images packed in a RecordIO file (as made by im2rec or mx.recordio), in
     batches of float32 ``(batch_size, channels, height, width)`` in RGB order.
 
-    Per image: decode (gray when data_shape has 1 channel), resize the short edge to ``resize``
-    (bilinear, when > 0), pad by ``pad`` pixels of ``fill_value``, crop ``data_shape`` (centre, or
-    random with ``rand_crop``), mirror (``mirror`` always, ``rand_mirror`` with probability 0.5),
-    then ``(pixel - mean) * (scale / std)`` per channel (``mean_r/g/b/a``, ``std_r/g/b/a``), or
-    ``(pixel - mean_img) * scale`` with a saved mean image.
+    Per image, MXNet 1.9.1's default augmenter (``mxnet/io/_augment.py``): decode (gray when
+    data_shape has 1 channel, BGRA when 4), resize the short edge to ``resize``, the affine warp
+    (``rotate`` / ``rotate_list`` / ``max_rotate_angle``, ``max_shear_ratio``,
+    ``min/max_random_scale``, ``min/max_aspect_ratio``, ``min/max_img_size``; borders of
+    ``fill_value``), pad by ``pad`` pixels of ``fill_value``, ``random_resized_crop``
+    (``min/max_random_area``, aspect ratio) or a crop of ``min/max_crop_size`` resized to
+    data_shape, or a crop of data_shape (centre, or random with ``rand_crop``; smaller images
+    are enlarged first), the HLS shift ``random_h/s/l``, ``brightness`` / ``contrast`` /
+    ``saturation``, ``pca_noise``; then mirror (``mirror`` always, ``rand_mirror`` with
+    probability 0.5), then ``((pixel - mean) * contrast + illumination) * scale / std`` per
+    channel (``mean_r/g/b/a`` or the mean image, ``std_r/g/b/a``; contrast in
+    ``1 +- max_random_contrast``, illumination in ``+-max_random_illumination``).
+    ``inter_method``: 0 nearest, 1 bilinear, 2 bicubic, 3 area, 4 Lanczos, 9 auto, 10 random.
+    A ``mean_img`` naming no file is computed over the data (MXNet's way: the mean of the
+    outputs normalised without it) and saved there.
 
     Parameters (keyword only)
     -------------------------
@@ -793,21 +786,23 @@ class ImageRecordIter(_ImageRecordBase):
         Labels have shape (batch_size,) when 1, else (batch_size, label_width).
     shuffle : bool, default False
     seed : int, default 0
+    seed_aug : int, optional
+        Seed of the augmentations' random stream (else they share the shuffle stream).
     round_batch : bool, default True
         With False, a last, incomplete batch keeps the previous batch's rows in its unfilled
         part and reports ``pad`` 0, as MXNet 1.9.1's ImageRecordIter does.
-    resize, rand_crop, rand_mirror, mirror, pad, fill_value, inter_method (1 only),
-    mean_img, mean_r, mean_g, mean_b, mean_a, std_r, std_g, std_b, std_a, scale
-        as described above.
+    augmentation and normalisation parameters : as described above, MXNet's defaults.
     num_parts, part_index : read only one part of the file (split by bytes, as dmlc does).
     dtype : None / 'float32' (normalised floats) or 'uint8' (raw pixels).
     preprocess_threads, prefetch_buffer, verbose, ctx, shuffle_chunk_* : accepted.
     data_name, label_name : default 'data' / 'softmax_label'
 
-    Departures: random crops, mirrors and shuffles use remx's own random stream (the same seed
-    does not give MXNet's choices); the affine / colour augmentations (max_rotate_angle,
-    brightness, random_h, ...) raise MXNetError (not implemented); JPEG decoding through
-    Pillow may differ from OpenCV's by a grey level (PNG is exact).
+    Departures: random draws (crops, mirrors, angles, colours, shuffles) come from remx's own
+    numpy stream, so the same seed does not give MXNet's choices; with fixed settings the
+    pixels are MXNet's (OpenCV's fixed-point warps and resizes are reproduced). Where MXNet 1.9.1
+    reads past a 3-channel buffer (4-channel images with random_h/s/l or pca_noise) remx keeps
+    the alpha channel; where it crashes (a negative min_random_area) remx raises MXNetError.
+    JPEG decoding through Pillow may differ from OpenCV's by a grey level (PNG is exact).
     """
 
 

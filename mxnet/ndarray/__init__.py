@@ -2,6 +2,7 @@
 from .ndarray import *  # noqa: F401,F403
 from .ndarray import NDArray, _wrap
 from . import op, _internal, linalg, contrib, image, sparse  # noqa: F401
+sparse._install(op, _internal)  # sparse-aware cast_storage, nd.sparse's op names
 from .op import *  # noqa: F401,F403
 from . import random  # noqa: F401
 from .utils import save, load, load_frombuffer  # noqa: F401

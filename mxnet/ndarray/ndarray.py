@@ -166,10 +166,12 @@ class NDArray:
         self._fresh = bool(value)
 
     def tostype(self, stype):
-        if stype != 'default':
-            raise MXNetError("remx implements dense NDArrays only; storage type '%s' is not "
-                             "implemented" % stype)
-        return self
+        """This array in storage type ``stype`` ('default', 'csr', 'row_sparse'); a dense
+        array asked for 'default' is returned itself, as in MXNet."""
+        if stype == 'default':
+            return self
+        from .sparse import _dense_to_sparse
+        return _dense_to_sparse(self, stype)
 
     # -- conversion ------------------------------------------------------------------------
     def asnumpy(self):
@@ -686,6 +688,8 @@ def _reverse_codes(target):
 # in-place assignment and binary arithmetic
 def _assign(dst, src):
     """Write tensor/number src into dst's tensor in place (broadcasting, dtype cast)."""
+    if type(dst) is not NDArray:  # a sparse NDArray keeps its compressed storage (sparse.py)
+        return dst._assign_from(src)
     t = dst._data
     if isinstance(src, torch.Tensor) and src.device != t.device:
         src = src.to(t.device)
@@ -991,6 +995,10 @@ def array(source_array, ctx=None, dtype=None):
     The dtype is float32 unless ``dtype`` is given or the source is an NDArray (MXNet's rule:
     numpy float64 sources become float32 too).
     """
+    if (type(source_array) is not NDArray and isinstance(source_array, NDArray)) or \
+            hasattr(source_array, 'tocsr'):  # a sparse NDArray or a scipy sparse matrix
+        from .sparse import array as _sparse_array
+        return _sparse_array(source_array, ctx=ctx, dtype=dtype)
     ctx, dev = _to_tensor_device(ctx)
     try:
         if isinstance(source_array, NDArray):
@@ -1045,8 +1053,12 @@ def _creation(shape, ctx, dtype, fn, op=None):
     return _wrap(t, ctx._tag)
 
 
-def empty(shape, ctx=None, dtype=None):
-    """An uninitialised array (float32 by default)."""
+def empty(shape, ctx=None, dtype=None, stype=None):
+    """An uninitialised array (float32 by default); a sparse ``stype`` gives an all-zero
+    sparse array, as in MXNet."""
+    if stype is not None and stype != 'default':
+        from .sparse import zeros as _sparse_zeros
+        return _sparse_zeros(stype, shape, ctx=ctx, dtype=dtype)
     return _creation(shape, ctx, dtype, torch.empty)
 
 
@@ -1083,7 +1095,9 @@ def _legacy_known_shape(shape, op):
 
 def zeros(shape, ctx=None, dtype=None, stype=None, **kwargs):
     """An array of zeros (float32 by default); ``out=`` fills an existing array instead."""
-    _check_stype(stype)
+    if stype is not None and stype != 'default':
+        from .sparse import zeros as _sparse_zeros
+        return _sparse_zeros(stype, shape, ctx=ctx, dtype=dtype, **kwargs)
     _legacy_known_shape(shape, '_zeros')
     if kwargs:
         _creation_kwargs(kwargs, '_zeros')
@@ -1095,6 +1109,8 @@ def zeros(shape, ctx=None, dtype=None, stype=None, **kwargs):
 def ones(shape, ctx=None, dtype=None, stype=None, **kwargs):
     """An array of ones (float32 by default); ``out=`` fills an existing array instead."""
     _check_stype(stype)
+    if stype is not None and stype != 'default':
+        return ones(shape, ctx, dtype, **kwargs).tostype(stype)
     _legacy_known_shape(shape, '_ones')
     if kwargs:
         _creation_kwargs(kwargs, '_ones')
@@ -1113,8 +1129,8 @@ def full(shape, val, ctx=None, dtype=np.float32, out=None):
 
 
 def _check_stype(stype):
-    if stype not in (None, 'default'):
-        raise MXNetError("storage type '%s' is not implemented in remx (dense only)" % stype)
+    if stype not in (None, 'default', 'csr', 'row_sparse'):
+        raise MXNetError("unknown storage type '%s'" % stype)
 
 
 def zeros_like(data, **kwargs):

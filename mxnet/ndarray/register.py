@@ -12,7 +12,7 @@ from ..base import MXNetError, _Null
 from ..operator.registry import OpError
 from ..context import current_context
 from .. import _state
-from .ndarray import NDArray, _wrap, _assign, _record
+from .ndarray import NDArray, _wrap, _assign, _record, _INT_GRAD, _proxy, _set_proxy
 
 _STATE = _state.state
 
@@ -56,10 +56,36 @@ def _maybe_record(opdef, attrs, arrays, res, outs):
         if a is not None and a._data.requires_grad:
             break
     else:
+        if _INT_GRAD[0]:
+            _replay_on_proxies(opdef, attrs, arrays, outs)
         return
     if isinstance(outs, NDArray):
         outs = (outs,)
     _record(opdef.name, attrs, arrays, outs)
+
+
+def _replay_on_proxies(opdef, attrs, arrays, outs):
+    """Integer autograd (see ndarray.py): replay the op with the float proxies of its integer
+    variable inputs, to put its outputs in torch's graph."""
+    proxies = [None if a is None else _proxy(a) for a in arrays]
+    if all(p is None for p in proxies):
+        return
+    tensors = [None if a is None else (a._data if p is None else p)
+               for a, p in zip(arrays, proxies)]
+    try:
+        res = opdef.compute(attrs, tensors)
+    except Exception:  # noqa: BLE001
+        # an op that wants one dtype on all inputs: the other integer inputs as float64 too
+        tensors = [t.double() if t is not None and p is None and not t.is_floating_point()
+                   else t for t, p in zip(tensors, proxies)]
+        try:
+            res = opdef.compute(attrs, tensors)
+        except Exception:  # noqa: BLE001 (an op that insists on integers: no gradient)
+            return
+    if isinstance(outs, NDArray):
+        outs, res = (outs,), (res,)
+    for o, r in zip(outs, res):
+        _set_proxy(o, r)
 
 
 def _write_out(opdef, o, r):
@@ -69,6 +95,11 @@ def _write_out(opdef, o, r):
         raise MXNetError('%s: out has shape %s but the result has shape %s'
                          % (opdef.name, o.shape, tuple(r.shape)))
     _assign(o, r)
+
+
+def _sparse_invoke(opdef, arrays, kwargs, out):
+    from ._sparse_ops import invoke_sparse
+    return invoke_sparse(opdef, arrays, kwargs, out)
 
 
 def invoke(opdef, arrays, kwargs, out=None):
@@ -101,9 +132,12 @@ def make_function(opdef, func_name=None):
                 else:
                     arrays.append(a)
             for a in arrays:
-                if not isinstance(a, NDArray):
-                    raise OpError('%s: every positional input must be an NDArray, got %s'
-                                  % (name_, type(a).__name__))
+                if type(a) is not NDArray:
+                    if not isinstance(a, NDArray):
+                        raise OpError('%s: every positional input must be an NDArray, got %s'
+                                      % (name_, type(a).__name__))
+                    if a.stype != 'default':  # sparse inputs: mxnet/ndarray/_sparse_ops.py
+                        return _sparse_invoke(opdef, arrays, kwargs, out)
             if variadic is not True:
                 given = kwargs.get(variadic)
                 if given is not None and int(given) != len(arrays):
@@ -145,7 +179,11 @@ def make_function(opdef, func_name=None):
             for a in arrays:
                 if a is None:
                     tensors.append(None)
+                elif type(a) is NDArray:
+                    tensors.append(a._data)
                 elif isinstance(a, NDArray):
+                    if a.stype != 'default':  # sparse inputs: mxnet/ndarray/_sparse_ops.py
+                        return _sparse_invoke(opdef, arrays, kwargs, out)
                     tensors.append(a._data)
                 else:
                     raise OpError('%s: input must be an NDArray, got %s'

@@ -51,6 +51,8 @@ def _array_bytes(arr, parts):
     from .ndarray import NDArray
     if not isinstance(arr, NDArray):
         raise MXNetError('save only accepts NDArrays, got %s' % type(arr).__name__)
+    if type(arr) is not NDArray and arr.stype != 'default':
+        return _sparse_array_bytes(arr, parts)
     t = arr._data.detach()
     a = t.cpu().numpy() if t.device.type != 'cpu' else t.numpy()
     flag = _DTYPE_NP_TO_MX.get(a.dtype)
@@ -65,6 +67,97 @@ def _array_bytes(arr, parts):
     ctx = arr.context
     parts.append(struct.pack('<iii', ctx.device_typeid, ctx.device_id, flag))
     parts.append(np.ascontiguousarray(a).astype(a.dtype.newbyteorder('<'), copy=False).tobytes())
+
+
+def _np_le(t):
+    a = t.detach()
+    a = a.cpu().numpy() if a.device.type != 'cpu' else a.numpy()
+    return np.ascontiguousarray(a).astype(a.dtype.newbyteorder('<'), copy=False)
+
+
+def _sparse_array_bytes(arr, parts):
+    """One csr / row_sparse array as MXNet's NDArray::Save writes it: magic, storage type,
+    storage shape (of the values), shape, context, type flag, (aux type flag, aux shape) per
+    aux array (csr: indptr, indices; row_sparse: indices), the values, the aux arrays."""
+    arr._comp()
+    vals = _np_le(arr._sv)
+    aux = [_np_le(x) for x in arr._saux]
+    flag = _DTYPE_NP_TO_MX.get(vals.dtype.newbyteorder('='))
+    if flag is None:
+        raise MXNetError('save: dtype %s has no MXNet type flag' % vals.dtype)
+    stype = 2 if arr.stype == 'csr' else 1
+    parts.append(struct.pack('<Ii', V3_MAGIC if _flags.np_shape else V2_MAGIC, stype))
+    sshape = (0,) if getattr(arr, '_castq', False) else vals.shape
+    parts.append(struct.pack('<i%dq' % len(sshape), len(sshape), *sshape))
+    shape = arr.shape
+    parts.append(struct.pack('<i%dq' % len(shape), len(shape), *shape))
+    ctx = arr.context
+    parts.append(struct.pack('<iii', ctx.device_typeid, ctx.device_id, flag))
+    for x in aux:
+        parts.append(struct.pack('<ii%dq' % x.ndim, _DTYPE_NP_TO_MX[np.dtype(np.int64)], x.ndim,
+                                 *x.shape))
+    parts.append(vals.tobytes())
+    for x in aux:
+        parts.append(x.tobytes())
+
+
+def _read_sparse(r, stype, np_shape_ver):
+    """The rest of a csr (stype 2) / row_sparse (1) array after its storage type."""
+    from .sparse import _make, CSRNDArray, RowSparseNDArray
+
+    def shape_():
+        (nd,) = r.unpack('<i')
+        if not 0 <= nd <= 32:
+            raise MXNetError('%s: corrupt sparse NDArray header (ndim=%d)' % (r.what, nd))
+        dims = r.unpack('<%dq' % nd)
+        if any(d < 0 for d in dims):
+            raise MXNetError('%s: corrupt sparse NDArray shape %s' % (r.what, dims))
+        return tuple(dims)
+    sshape = shape_()
+    shape = shape_()
+    dev_type, dev_id, flag = r.unpack('<iii')
+    if dev_type not in _DEV_TYPES:
+        raise MXNetError('%s: corrupt NDArray context (device type %d)' % (r.what, dev_type))
+    npd = _DTYPE_MX_TO_NP.get(flag)
+    if npd is None:
+        raise MXNetError('%s: unsupported or corrupt dtype flag %d' % (r.what, flag))
+    nad = 2 if stype == 2 else 1
+    aux_meta = []
+    for _ in range(nad):
+        (aflag,) = r.unpack('<i')
+        adt = _DTYPE_MX_TO_NP.get(aflag)
+        if adt is None or adt.kind not in 'iu':
+            raise MXNetError('%s: corrupt sparse NDArray aux type flag %d' % (r.what, aflag))
+        aux_meta.append((adt, shape_()))
+    if 0 in sshape and len(shape) >= 1:  # storage shape unset when saved: the aux arrays say it
+        sshape = aux_meta[1][1] if stype == 2 else aux_meta[0][1][:1] + tuple(shape[1:])
+    if stype == 2:
+        ok = len(shape) == 2 and len(sshape) == 1 and aux_meta[0][1] == (shape[0] + 1,) and \
+            aux_meta[1][1] == sshape
+    else:
+        ok = len(shape) >= 1 and len(sshape) == len(shape) and sshape[1:] == shape[1:] and \
+            aux_meta[0][1] == sshape[:1]
+    if not ok:
+        raise MXNetError('%s: corrupt sparse NDArray (shape %s, storage shape %s, aux shapes '
+                         '%s)' % (r.what, shape, sshape, [m[1] for m in aux_meta]))
+
+    def read(dt, dims):
+        count = 1
+        for d in dims:
+            count *= d
+        nbytes = count * dt.itemsize
+        if nbytes > r.remaining():
+            raise MXNetError('%s: corrupt NDArray: shape %s of %s needs %d bytes of data, %d '
+                             'left (truncated file or wrong shape)'
+                             % (r.what, dims, dt.name, nbytes, r.remaining()))
+        a = np.frombuffer(r.take(nbytes), dtype=dt.newbyteorder('<'), count=count)
+        if dt == np.bool_:
+            a = a.view(np.uint8) != 0
+        return torch.from_numpy(a.astype(dt).reshape(dims))
+    vals = read(npd, sshape)
+    aux = [read(adt, dims).to(torch.int64) for adt, dims in aux_meta]
+    cls = CSRNDArray if stype == 2 else RowSparseNDArray
+    return _make(cls, vals, aux, shape)
 
 
 def dumps_array(arr):
@@ -171,9 +264,10 @@ def _read_array(r, ctx=None):
         raise MXNetError('%s: %s' % (r.what, _NP_SHAPE_NEEDS_V3))
     if magic in (V2_MAGIC, V3_MAGIC):
         (stype,) = r.unpack('<i')
+        if stype in (1, 2):  # row_sparse, csr
+            return _read_sparse(r, stype, magic == V3_MAGIC)
         if stype != 0:
-            raise MXNetError('%s: sparse storage type %d is not implemented in remx (dense '
-                             'arrays only)' % (r.what, stype))
+            raise MXNetError('%s: corrupt NDArray header (storage type %d)' % (r.what, stype))
         (ndim,) = r.unpack('<i')
         if magic == V3_MAGIC and ndim == -1:
             return _wrap(torch.empty((0,)))  # an unknown shape: MXNet's empty NDArray

@@ -469,19 +469,27 @@ def _pool_cfg(attrs, opname):
             if k < 1:
                 raise OpError('Error in operator %s: incorrect kernel %s' % (opname, kernel))
         cfg.stride = _tuple('stride', opname, attrs.stride, n, 1)
-        cfg.pad = _tuple('pad', opname, attrs.pad, n, 0, 0)
+        # MXNet reads the first n entries of a longer pad (pad=(0, 0, 0) for a 1-D kernel)
+        pad = tuple(attrs.pad)
+        if cfg.same:
+            # 'same' (1-D only) reads pad[0..2] and needs them all 0
+            if len(pad) < 3:
+                raise OpError('Error in operator Pooling: Check failed: i >= 0 && i < ndim(): '
+                              'index = %d must be in range [0, %d) (pad=%s)'
+                              % (len(pad), len(pad), pad))
+            if any(pad[:3]):
+                raise OpError('Error in operator Pooling: Same pooling convention disables the '
+                              'use of pad parameter (pad=%s)' % (pad,))
+            if n != 1:
+                raise OpError("Error in operator Pooling: Currently 'same' supports Max "
+                              "Pooling 1-D only (kernel=%s)" % (kernel,))
+        cfg.pad = _tuple('pad', opname, pad[:n] if len(pad) > n else pad, n, 0, 0)
         for k, p in zip(kernel, cfg.pad):
             if p >= k:
                 raise OpError('Error in operator %s: pad %s must be smaller than kernel %s'
                               % (opname, cfg.pad, kernel))
-        if cfg.same:
-            # MXNet 1.9.1 documents 'same' for 1-D max pooling only, and its shape inference
-            # then fails for every input (it reads kernel[1]); it is never usable there.
-            raise OpError("Error in operator Pooling: pooling_convention='same' is not "
-                          "supported (MXNet 1.9.1 rejects it for every input; kernel=%s)"
-                          % (kernel,))
     cfg.fast = None
-    if not (v1 or cfg.glob or cfg.cl or cfg.full) and all(2 * p <= k for p, k in
+    if not (v1 or cfg.glob or cfg.cl or cfg.full or cfg.same) and all(2 * p <= k for p, k in
                                                           zip(cfg.pad, kernel)):
         # 'valid' windows never lie wholly in the padding: one torch call, no per-shape plan
         k, s, p = cfg.kernel, cfg.stride, cfg.pad
@@ -617,6 +625,28 @@ def _lp_input(x, p):
     return x * x * x
 
 
+def _same_pool(cfg, data):
+    """MXNet's 1-D 'same' convention: ceil(width / stride) windows starting at i * stride;
+    the last ones run past the end (max ignores the missing cells, avg averages the cells
+    present)."""
+    (k,), (st,) = cfg.kernel, cfg.stride
+    w = data.shape[-1]
+    out = -(-w // st)
+    extra = max((out - 1) * st + k - w, 0)
+    if cfg.type == 'max':
+        x = F.pad(data, (0, extra), value=_lowest(data.dtype))
+        return _MAXPOOL[1](x, (k,), (st,), (0,), 1, False)
+    x = _lp_input(data, cfg.p) if cfg.type == 'lp' else data
+    res = _sum_pool(F.pad(x, (0, extra)), (k,), (st,), (0,), False, 1)
+    if cfg.type == 'avg':
+        starts = torch.arange(out, device=data.device) * st
+        cnt = (torch.clamp(w - starts, max=k)).to(res.dtype)
+        res = res / cnt
+    elif cfg.type == 'lp':
+        res = _lp_finish(res, cfg.p)
+    return res
+
+
 def _pool_forward(opname, attrs, data):
     cfg = _POOL_CACHE.get((opname, attrs)) or _pool_cfg(attrs, opname)
     fast = cfg.fast
@@ -659,6 +689,8 @@ def _pool_forward(opname, attrs, data):
     if nd_ != n + 2:
         raise OpError('Error in operator %s: input data should be %dD for a %dD kernel %s, '
                       'got shape %s' % (opname, n + 2, n, cfg.kernel, _shp(data)))
+    if cfg.same:
+        return _same_pool(cfg, data)
     plan = _pool_plan(cfg, tuple(data.shape[2:]))
     if plan[0] == 'native':
         ceil_mode = plan[1]
@@ -1200,7 +1232,8 @@ def correlation(attrs, data1, data2):
         for dx in range(-gr, gr + 1):
             oy, ox = dy * s2, dx * s2
             b = x2[:, :, hs.start + oy:hs.stop + oy, ws.start + ox:ws.stop + ox]
-            prod = (a * b) if attrs.is_multiply else (a - b).abs()
+            # |a - b| with MXNet's subgradient: +1 for data1 where a >= b (ties included)
+            prod = (a * b) if attrs.is_multiply else torch.where(a >= b, a - b, b - a)
             m = prod.sum(1, keepdim=True)
             if k > 1 or s1 > 1:
                 m = F.avg_pool2d(m, k, s1, 0, False, True, 1)

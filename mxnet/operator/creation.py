@@ -58,7 +58,12 @@ def _arange(a):
     if stop is None:
         start, stop = 0.0, start
     n = max(int(np.ceil((stop - start) / a.step)), 0)
-    vals = torch.arange(n, dtype=torch.float64) * a.step + start
+    td = torch_dtype(a.dtype)
+    if td.is_floating_point:
+        vals = torch.arange(n, dtype=torch.float64) * a.step + start
+    else:
+        # MXNet casts start and step to the integer dtype first: arange(1.3, 10.6, 1.3) -> 1..8
+        vals = torch.arange(n, dtype=torch.int64) * int(a.step) + int(start)
     if a.repeat != 1:
         vals = vals.repeat_interleave(a.repeat)
     return vals.to(device=_dev(a), dtype=torch_dtype(a.dtype))

@@ -33,6 +33,20 @@ def _logic(fn):
     return lambda a, b: fn(a != 0, b != 0).to(a.dtype)
 
 
+def mod(a, b):
+    """MXNet's modulo: the sign of the divisor (Python's %), and 0 where the divisor is 0
+    (integer and floating alike)."""
+    if not isinstance(b, torch.Tensor):
+        if b == 0:
+            return torch.zeros_like(a)
+        return torch.remainder(a, b)
+    if not isinstance(a, torch.Tensor):
+        a = torch.full_like(b, a)
+    zero = b == 0
+    r = torch.remainder(a, torch.where(zero, torch.ones_like(b), b))
+    return torch.where(zero, torch.zeros_like(r), r)
+
+
 def _hypot(a, b):
     return torch.hypot(a, b)
 
@@ -48,7 +62,7 @@ _BINARY = {
             ('_mul_scalar', '_MulScalar'), None),
     'div': (_div, ('broadcast_div',), ('elemwise_div', '_div', '_Div'),
             ('_div_scalar', '_DivScalar'), ('_rdiv_scalar', '_RDivScalar')),
-    'mod': (torch.remainder, ('broadcast_mod',), ('_mod', '_Mod'), ('_mod_scalar', '_ModScalar'),
+    'mod': (mod, ('broadcast_mod',), ('_mod', '_Mod'), ('_mod_scalar', '_ModScalar'),
             ('_rmod_scalar', '_RModScalar')),
     'power': (torch.pow, ('broadcast_power',), ('_power', '_Power'),
               ('_power_scalar', '_PowerScalar'), ('_rpower_scalar', '_RPowerScalar')),
@@ -56,23 +70,23 @@ _BINARY = {
                 ('_maximum_scalar', '_MaximumScalar'), None),
     'minimum': (torch.minimum, ('broadcast_minimum',), ('_minimum', '_Minimum'),
                 ('_minimum_scalar', '_MinimumScalar'), None),
-    'hypot': (_hypot, ('broadcast_hypot',), ('_hypot',), ('_hypot_scalar', '_HypotScalar'), None),
-    'equal': (_as01(torch.eq), ('broadcast_equal',), ('_equal',), ('_equal_scalar',), None),
-    'not_equal': (_as01(torch.ne), ('broadcast_not_equal',), ('_not_equal',),
-                  ('_not_equal_scalar',), None),
-    'greater': (_as01(torch.gt), ('broadcast_greater',), ('_greater',), ('_greater_scalar',),
+    'hypot': (_hypot, ('broadcast_hypot',), ('_hypot', '_Hypot'), ('_hypot_scalar', '_HypotScalar'), None),
+    'equal': (_as01(torch.eq), ('broadcast_equal',), ('_equal', '_Equal'), ('_equal_scalar', '_EqualScalar'), None),
+    'not_equal': (_as01(torch.ne), ('broadcast_not_equal',), ('_not_equal', '_Not_Equal'),
+                  ('_not_equal_scalar', '_NotEqualScalar'), None),
+    'greater': (_as01(torch.gt), ('broadcast_greater',), ('_greater', '_Greater'), ('_greater_scalar', '_GreaterScalar'),
                 None),
-    'greater_equal': (_as01(torch.ge), ('broadcast_greater_equal',), ('_greater_equal',),
-                      ('_greater_equal_scalar',), None),
-    'lesser': (_as01(torch.lt), ('broadcast_lesser',), ('_lesser',), ('_lesser_scalar',), None),
-    'lesser_equal': (_as01(torch.le), ('broadcast_lesser_equal',), ('_lesser_equal',),
-                     ('_lesser_equal_scalar',), None),
-    'logical_and': (_logic(torch.logical_and), ('broadcast_logical_and',), ('_logical_and',),
-                    ('_logical_and_scalar',), None),
-    'logical_or': (_logic(torch.logical_or), ('broadcast_logical_or',), ('_logical_or',),
-                   ('_logical_or_scalar',), None),
-    'logical_xor': (_logic(torch.logical_xor), ('broadcast_logical_xor',), ('_logical_xor',),
-                    ('_logical_xor_scalar',), None),
+    'greater_equal': (_as01(torch.ge), ('broadcast_greater_equal',), ('_greater_equal', '_Greater_Equal'),
+                      ('_greater_equal_scalar', '_GreaterEqualScalar'), None),
+    'lesser': (_as01(torch.lt), ('broadcast_lesser',), ('_lesser', '_Lesser'), ('_lesser_scalar', '_LesserScalar'), None),
+    'lesser_equal': (_as01(torch.le), ('broadcast_lesser_equal',), ('_lesser_equal', '_Lesser_Equal'),
+                     ('_lesser_equal_scalar', '_LesserEqualScalar'), None),
+    'logical_and': (_logic(torch.logical_and), ('broadcast_logical_and',), ('_logical_and', '_Logical_And'),
+                    ('_logical_and_scalar', '_LogicalAndScalar'), None),
+    'logical_or': (_logic(torch.logical_or), ('broadcast_logical_or',), ('_logical_or', '_Logical_Or'),
+                   ('_logical_or_scalar', '_LogicalOrScalar'), None),
+    'logical_xor': (_logic(torch.logical_xor), ('broadcast_logical_xor',), ('_logical_xor', '_Logical_Xor'),
+                    ('_logical_xor_scalar', '_LogicalXorScalar'), None),
 }
 
 
@@ -82,6 +96,13 @@ def _scalar_of(t, s):
     if t.dtype == torch.bool:
         return bool(s)
     return int(s)
+
+
+_SCALAR_FN = {
+    'maximum': torch.clamp_min,
+    'minimum': torch.clamp_max,
+    'hypot': lambda a, s: torch.hypot(a, torch.full_like(a, s)),
+}
 
 
 def _define(key, fn, bnames, enames, snames, rnames):
@@ -112,11 +133,14 @@ def _define(key, fn, bnames, enames, snames, rnames):
     elemwise.opdef.doc = 'Element-wise %s of two arrays of the same shape.' % key
 
     sname = snames[0]
+    # torch.maximum / minimum / hypot take tensors only; clamp also gives MXNet's scalar-op
+    # gradient (1 where data >= scalar for maximum, data <= scalar for minimum)
+    sfn = _SCALAR_FN.get(key, fn)
 
     @register(sname, aliases=snames[1:], scalar=Param(Float, 1.0, 'scalar input value'),
               is_int=Param(Bool, True, 'Indicate whether scalar input is int type'))
     def scalar_op(a, data):
-        r = fn(data, _scalar_of(data, a.scalar))
+        r = sfn(data, _scalar_of(data, a.scalar))
         return r if r.dtype == data.dtype else r.to(data.dtype)
     scalar_op.opdef.doc = 'Element-wise %s of an array and a scalar.' % key
 

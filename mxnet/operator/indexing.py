@@ -149,10 +149,29 @@ def slice_(a, data):
       slice(x, begin=(None, 0), end=(None, 3), step=(-1, 2)) = [[9, 11], [5, 7], [1, 3]]
     """
     index, flips, _ = _slice_plan('slice', a.begin, a.end, a.step, tuple(data.shape))
+    if data.requires_grad and torch.is_grad_enabled():
+        return _SliceCopy.apply(data, index, flips)
     r = data[index]
     if flips:
         return r.flip(flips)
     return r.clone()
+
+
+class _SliceCopy(torch.autograd.Function):
+    """slice's copy with a one-step gradient: torch's per-axis slicing would allocate and
+    fill a full-size zero gradient for every sliced axis (minutes on large arrays)."""
+
+    @staticmethod
+    def forward(ctx, data, index, flips):
+        ctx.index, ctx.flips, ctx.shape = index, flips, data.shape
+        r = data[index]
+        return r.flip(flips) if flips else r.clone()
+
+    @staticmethod
+    def backward(ctx, g):
+        out = g.new_zeros(ctx.shape)
+        out[ctx.index] = g.flip(ctx.flips) if ctx.flips else g
+        return out, None, None
 
 
 @register('_slice_assign', inputs=('lhs', 'rhs'), aliases=('_crop_assign',), **_SLICE_PARAMS)

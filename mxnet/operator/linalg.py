@@ -252,32 +252,40 @@ def linalg_gemm2(a, A, B):
 # ---------------------------------------------------------------------------------------------
 # Cholesky family
 
-@register('_linalg_potrf', aliases=('linalg_potrf',), inputs=('A',))
+_CHOLESKY_LOWER = Param(Bool, True, 'True if the triangular matrix is lower triangular, false '
+                        'if it is upper triangular')
+
+
+@register('_linalg_potrf', aliases=('linalg_potrf',), inputs=('A',), lower=_CHOLESKY_LOWER)
 def linalg_potrf(a, A):
     """Cholesky factorization of symmetric positive-definite matrices: ``A = L * L^T``.
 
-    Returns the lower-triangular ``L``; only the lower triangle of ``A`` is read. Batched
-    over leading dimensions.
+    Returns the lower-triangular ``L``, reading only the lower triangle of ``A``; with
+    ``lower=False`` the upper-triangular ``U`` with ``A = U^T * U``, reading the upper
+    triangle. Batched over leading dimensions.
 
     Example::
 
         A = [[4., 2.], [2., 5.]]
         potrf(A) = [[2., 0.], [1., 2.]]
+        potrf(A, lower=False) = [[2., 1.], [0., 2.]]
     """
     _check_float('_linalg_potrf', A)
     _check_mat('_linalg_potrf', A, square=True)
-    L, info = torch.linalg.cholesky_ex(A)
+    L, info = torch.linalg.cholesky_ex(A, upper=not a.lower)
     if _not_meta(info) and bool(info.any()):
         raise OpError('Error in operator _linalg_potrf: potrf failed: the input matrix %s is '
                       'not symmetric positive definite' % _shp(A))
     return L
 
 
-@register('_linalg_potri', aliases=('linalg_potri',), inputs=('A',))
+@register('_linalg_potri', aliases=('linalg_potri',), inputs=('A',), lower=_CHOLESKY_LOWER)
 def linalg_potri(a, A):
     """Inverse of a matrix from its Cholesky factor: ``out = (A * A^T)^-1``.
 
-    ``A`` is lower triangular (the output of ``potrf``); only its lower triangle is read.
+    ``A`` is lower triangular (the output of ``potrf``); only its lower triangle is read. With
+    ``lower=False`` ``A`` is the upper factor ``U`` (only its upper triangle is read) and
+    ``out = (U^T * U)^-1``.
 
     Example::
 
@@ -286,7 +294,8 @@ def linalg_potri(a, A):
     """
     _check_float('_linalg_potri', A)
     _check_mat('_linalg_potri', A, square=True)
-    Lt = torch.tril(A)
+    # the lower factor L (for lower=False, L = U^T)
+    Lt = torch.tril(A) if a.lower else torch.triu(A).transpose(-1, -2)
     inv = torch.linalg.solve_triangular(Lt, torch.eye(A.shape[-1], dtype=A.dtype,
                                                       device=A.device).expand_as(A),
                                         upper=False)

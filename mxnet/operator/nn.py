@@ -138,7 +138,7 @@ def fully_connected(a, data, weight=None, bias=None):
             and ((bias is None) if a.no_bias
                  else (bias is not None and bias.dtype is dt and bias.shape == (nh,)))):
         return F.linear(data, weight, bias)
-    _fc_fail(a, data, weight, bias)
+    return _fc_fail(a, data, weight, bias)
 
 
 def _fc_fail(a, data, weight, bias):
@@ -170,6 +170,8 @@ def _fc_fail(a, data, weight, bias):
     if bias is not None:
         if bias.dtype is not data.dtype:
             _same_dtype('FullyConnected', data, bias, 2, 'bias')
+        if tuple(bias.shape) == (nh, 1):  # MXNet's shape inference accepts (num_hidden, 1)
+            return F.linear(data, weight, bias.reshape(nh))
         if bias.dim() != 1 or bias.shape[0] != nh:
             raise OpError('Error in operator FullyConnected: Unexpected shape for bias %s, '
                           'expected (%d,)' % (_shape(bias), nh))
@@ -188,7 +190,7 @@ _ACTIVATIONS = {
 }
 
 
-@register('Activation',
+@register('Activation', unnamed_inputs=True,
           act_type=Param(Str, doc='Activation function to be applied.',
                          choices=sorted(_ACTIVATIONS)))
 def activation(a, data):
@@ -267,7 +269,7 @@ def _lrelu_output_names(a):
     return ('output', 'mask') if a.act_type == 'rrelu' else ('output',)
 
 
-@register('LeakyReLU', inputs=('data', 'gamma'),
+@register('LeakyReLU', inputs=('data', 'gamma'), fill_only=True,
           inputs_fn=_lrelu_inputs, infer_shape=_lrelu_infer_shape,
           num_outputs=_lrelu_outputs, output_names=_lrelu_output_names,
           act_type=Param(Str, 'leaky', 'Activation function to be applied.',
@@ -515,7 +517,7 @@ def softmin(a, data, length=None):
     return y if out_dtype is None else y.to(out_dtype)
 
 
-@register('SoftmaxActivation',
+@register('SoftmaxActivation', unnamed_inputs=True,
           mode=Param(Str, 'instance', 'Specifies how to compute the softmax. If set to '
                                       '``instance``, it computes softmax for each instance. If '
                                       'set to ``channel``, It computes cross channel softmax for '

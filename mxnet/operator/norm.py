@@ -25,7 +25,7 @@ import torch
 import torch.nn.functional as F
 
 from .registry import register, Param, OpError
-from .params import Float, Bool, Int, OptFloat, Str
+from .params import Float, Bool, Int, OptFloat, Str, REQUIRED
 from .. import _state
 
 __all__ = []
@@ -339,6 +339,29 @@ def batch_norm_v1(a, *tensors):
     return _bn_run('BatchNorm_v1', a, tensors, 1, True)
 
 
+@register('_contrib_SyncBatchNorm', inputs=_BN_INPUTS, aux=_BN_AUX, num_outputs=_bn_outputs,
+          output_names=_bn_names, infer_shape=_bn_infer_shape,
+          eps=Param(Float32, Float32(1e-3), 'Epsilon to prevent div 0'),
+          momentum=Param(Float32, Float32(0.9), 'Momentum for moving average'),
+          fix_gamma=Param(Bool, True, 'Fix gamma while training'),
+          use_global_stats=Param(Bool, False,
+                                 'Whether use global moving statistics instead of local '
+                                 'batch-norm. This will force change batch-norm into a scale '
+                                 'shift operator.'),
+          output_mean_var=Param(Bool, False, 'Output All,normal mean and var'),
+          ndev=Param(Int, 1, 'The count of GPU devices'),
+          key=Param(Str, REQUIRED, 'Hash key for synchronization, please set the same hash key '
+                                   'for same layer, Block.prefix is typically used as in '
+                                   ':class:`gluon.nn.contrib.SyncBatchNorm`.'))
+def sync_batch_norm(a, *tensors):
+    """Batch normalization synchronized across devices (``mx.nd.contrib.SyncBatchNorm``).
+
+    In one process every device's batch is the whole batch, so this is BatchNorm over channel
+    axis 1; as in MXNet, ``output_mean_var=True`` returns the mean and the *variance*.
+    """
+    return _bn_run('SyncBatchNorm', a, tensors, 1, True)
+
+
 # ---------------------------------------------------------------------------------------------
 # LayerNorm, InstanceNorm, GroupNorm
 def _same_dtype(name, x, others):
@@ -470,7 +493,13 @@ def instance_norm(a, *tensors):
         if tuple(t.shape) != (c,):
             raise OpError('Error in operator InstanceNorm: %s has shape %s, expected (%d,) for '
                           'data of shape %s' % (nm, tuple(t.shape), c, tuple(x.shape)))
-    return F.instance_norm(x, weight=gamma, bias=beta, eps=a.eps)
+    if x[0, 0].numel() > 1:
+        return F.instance_norm(x, weight=gamma, bias=beta, eps=a.eps)
+    # torch refuses one spatial element in training; MXNet normalizes it to beta
+    red = tuple(range(2, x.dim()))
+    var, mean = torch.var_mean(x, dim=red, keepdim=True, unbiased=False)
+    bshape = (1, c) + (1,) * (x.dim() - 2)
+    return (x - mean) * torch.rsqrt(var + a.eps) * gamma.view(bshape) + beta.view(bshape)
 
 
 def _gn_infer_shape(a, shapes):

@@ -178,6 +178,7 @@ def _so_infer(a, shapes):
 
 
 @register('SoftmaxOutput', inputs=('data', 'label'), aliases=('Softmax',), infer_shape=_so_infer,
+          fill_only=True,
           grad_scale=Param(Float, 1.0, 'Scales the gradient by a float factor.'),
           ignore_label=Param(Float, -1.0, 'The instances whose `labels` == `ignore_label` will be '
                              'ignored during backward, if `use_ignore` is set to ``true``).'),
@@ -724,6 +725,10 @@ def CTCLoss(a, data, label, data_lengths=None, label_lengths=None):
     else:
         return torch.empty((N,), dtype=data.dtype, device=dev)
     x = data if data.dtype in (torch.float32, torch.float64) else data.float()
+    if a.use_data_lengths:
+        # steps past an example's length are never read (their gradient is 0, even if NaN)
+        valid = torch.arange(T, device=dev).view(T, 1) < dl.view(1, N)
+        x = torch.where(valid.unsqueeze(-1), x, torch.zeros((), dtype=x.dtype, device=dev))
     logp = torch.log_softmax(x, dim=2)
     loss = F.ctc_loss(logp, lab, dl, ll, blank=blank, reduction='none', zero_infinity=True)
     return loss if loss.dtype == data.dtype else loss.to(data.dtype)

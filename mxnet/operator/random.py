@@ -11,7 +11,7 @@ import math
 import torch
 
 from .registry import register, Param, OpError
-from .params import Float, Int, Shape, Ctx, Dtype, Bool
+from .params import Float, Int, Shape, Ctx, Dtype, Bool, REQUIRED
 from ..base import torch_dtype
 from ..context import current_context
 
@@ -260,6 +260,10 @@ def _sample_multinomial(a, data):
     n = 1
     for d in extra:
         n *= d
+    if data.device.type == 'meta':  # shape inference: shapes and dtypes only
+        out = torch.empty(batch + extra, dtype=torch_dtype(a.dtype), device='meta')
+        return (out, torch.empty(batch + extra, dtype=data.dtype, device='meta')) \
+            if a.get_prob else out
     probs = data.detach().reshape(-1, k).float()
     if (probs < 0).any():
         raise OpError('Error in operator _sample_multinomial: probabilities must be >= 0')
@@ -280,6 +284,52 @@ def _shuffle(a, data):
         return data.clone()
     perm = torch.randperm(data.shape[0], device=data.device)
     return data.detach()[perm]
+
+
+@register('_sample_unique_zipfian', inputs=(), creation=True, num_outputs=2,
+          range_max=Param(Int, REQUIRED, 'The number of possible classes.'),
+          shape=Param(Shape, None, '2-D shape of the output, where shape[0] is the batch size, '
+                      'and shape[1] is the number of candidates to sample for each batch.'))
+def _sample_unique_zipfian(a):
+    """Draw random samples from an approximately log-uniform or Zipfian distribution without
+    replacement.
+
+    For a 2-D shape (batch_size, num_sampled), each row holds num_sampled distinct classes
+    from [0, range_max), drawn from P(class) = (log(class + 2) - log(class + 1)) /
+    log(range_max + 1) and kept in the order first drawn; the second output (int64, one per
+    row) counts the draws each row took. As MXNet's CPU kernel: a draw is
+    round(exp(u * log(range_max))) - 1 for u uniform in [0, 1).
+    """
+    shape = tuple(a.shape or ())
+    if len(shape) != 2:
+        raise OpError('Error in operator _sample_unique_zipfian: Check failed: '
+                      'param.shape.ndim() == 2U (%d vs. 2)' % len(shape))
+    batch, num_sampled = shape
+    if num_sampled > a.range_max:
+        raise OpError('Error in operator _sample_unique_zipfian: cannot draw %d distinct '
+                      'classes out of range_max=%d' % (num_sampled, a.range_max))
+    log_range = math.log(a.range_max)
+    out = torch.empty(shape, dtype=torch.int64)
+    trials = torch.empty((batch,), dtype=torch.int64)
+    for b in range(batch):
+        draws = torch.empty((0,), dtype=torch.int64)
+        chunk = max(2 * num_sampled, 16)
+        while True:
+            u = torch.rand(chunk, dtype=torch.float64)
+            new = torch.floor(torch.exp(u * log_range) + 0.5).to(torch.int64) - 1  # lround
+            draws = torch.cat([draws, new])
+            uniq, inverse = torch.unique(draws, return_inverse=True)
+            if uniq.numel() >= num_sampled:
+                break
+            chunk *= 2
+        # the position where each distinct class was first drawn, in drawing order
+        pos = torch.arange(draws.numel(), dtype=torch.int64)
+        first = torch.full((uniq.numel(),), draws.numel(), dtype=torch.int64)
+        first.scatter_reduce_(0, inverse, pos, reduce='amin')
+        first = first.sort().values[:num_sampled]
+        out[b] = draws[first]
+        trials[b] = first[-1] + 1 if num_sampled else 0
+    return out, trials
 
 
 # -- _random_pdf_* -----------------------------------------------------------------------------------

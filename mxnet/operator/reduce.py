@@ -328,6 +328,12 @@ class _L2Fn(_KeptDimsFn):
         return x / out
 
 
+def _safe_accumulation():
+    import os
+    v = os.environ.get('MXNET_SAFE_ACCUMULATION', '0').strip().lower()
+    return v not in ('', '0', 'false')
+
+
 @register('norm', aliases=('_sparse_norm',),
           ord=Param(Int, 2, 'Order of the norm. Currently ord=1 and ord=2 is supported.'),
           axis=Param(Axis, None, 'The axis or axes along which to perform the reduction '
@@ -355,8 +361,17 @@ def norm(a, data):
         raise OpError('Error in operator norm: norm only supports ord=1 and ord=2, got ord=%d'
                       % a.ord)
     if a.out_dtype is not None and torch_dtype(a.out_dtype) != data.dtype:
-        raise OpError('Error in operator norm: out_dtype=%s differs from the input dtype %s '
-                      '(MXNet 1.9.1 cannot convert here)' % (a.out_dtype, _dn(data.dtype)))
+        # MXNet 1.9.1 converts only with MXNET_SAFE_ACCUMULATION=1 (float16 then accumulates
+        # in float32); otherwise its kernel rejects the output type
+        # (shape inference runs on meta tensors of a guessed dtype: no check there)
+        if not _safe_accumulation() and data.device.type != 'meta':
+            raise OpError('Error in operator norm: out_dtype=%s differs from the input dtype %s '
+                          '(MXNet 1.9.1 converts only with MXNET_SAFE_ACCUMULATION=1)'
+                          % (a.out_dtype, _dn(data.dtype)))
+        odt = torch_dtype(a.out_dtype)
+        x = data.float() if data.dtype in (torch.float16, torch.bfloat16) else data
+        r = norm.opdef.fn(a.replace(out_dtype=None), x)
+        return r.to(odt)
     dims = _reduce_axes('norm', data.dim(), a.axis, False)
     keep = a.keepdims
     if not dims:

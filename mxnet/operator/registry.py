@@ -274,12 +274,15 @@ def _clean(e):
 
 def register(name, *, inputs=('data',), aliases=(), aux=(), variadic=None, num_outputs=1,
              output_names=None, hidden=False, infer_shape=None, creation=False,
-             inputs_fn=None, differentiable=True, unnamed_inputs=False, **params):
+             inputs_fn=None, differentiable=True, unnamed_inputs=False, fill_only=False,
+             **params):
     """Decorator defining an operator. Keyword args that are :class:`Param` are its parameters.
 
     ``variadic='num_args'`` makes the op take any number of array inputs (``concat(*arrays)``);
     the named count parameter is filled in automatically.
     ``inputs_fn(attrs) -> tuple of input names`` drops optional inputs (``no_bias``).
+    ``fill_only=True``: ``infer_shape`` only proposes shapes for unknown inputs; a given shape
+    that differs is still valid (PReLU's gamma may be (C,) or the data's shape).
     ``unnamed_inputs=True`` marks ops that MXNet registers without input names (no
     ``FListInputNames``: Activation, SoftmaxActivation); where MXNet shows per-input names
     (an executor monitor with ``monitor_all``) they are ``input0, input1, ...``.
@@ -311,6 +314,7 @@ def register(name, *, inputs=('data',), aliases=(), aux=(), variadic=None, num_o
                    infer_shape=infer_shape, creation=creation, differentiable=differentiable)
         op.inputs_fn = inputs_fn
         op.unnamed_inputs = unnamed_inputs
+        op.fill_only = fill_only
         for n in (name,) + tuple(aliases):
             if n in _OPS:
                 raise MXNetError('operator %s registered twice' % n)

@@ -822,6 +822,9 @@ def _check_block(op, data, b):
         raise _err(op, 'requires exactly 4D tensor, got shape %s' % (_shp(data),))
     if b < 1:
         raise _err(op, 'block_size must be a positive integer value, got %d' % b)
+    for i, nm in ((1, 'Depth'), (2, 'Height'), (3, 'Width')):
+        if data.shape[i] == 0:
+            raise _err(op, '%s dimension:%d cannot be 0' % (nm, i))
 
 
 @register('depth_to_space', block_size=Param(Int, REQUIRED, 'Blocks of [block_size. '

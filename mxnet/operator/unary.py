@@ -177,6 +177,26 @@ def _softsign(x):
     return x / (1 + torch.abs(x))
 
 
+class _Relu(torch.autograd.Function):
+    """relu whose gradient is NaN where the input is NaN (MXNet's relu_grad keeps the NaN;
+    torch's gives 1 there)."""
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return torch.relu(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return g * torch.where(torch.isnan(x), x, (x > 0).to(g.dtype))
+
+
+def _relu(x):
+    if x.requires_grad and torch.is_grad_enabled():
+        return _Relu.apply(x)
+    return torch.relu(x)
+
+
 # name -> (float function, integer mode, aliases, doc)
 # integer modes: 'exact' (the function itself on the int tensor), 'f64' (via float64),
 # 'f32' (via float32, C conversion back)
@@ -254,7 +274,7 @@ _UNARY = {
                 '[0, 2] -> [0.5, 0.8808]'),
     'softsign': (_softsign, 'f32', (), 'softsign', 'softsign(x) = x/(1 + |x|)',
                  '[1, -3] -> [0.5, -0.75]'),
-    'relu': (torch.relu, 'exact', _SP, 'rectified linear unit', 'relu(x) = max(x, 0)',
+    'relu': (_relu, 'exact', _SP, 'rectified linear unit', 'relu(x) = max(x, 0)',
              '[-1, 2] -> [0, 2]'),
     'logical_not': (_logical_not, 'exact', (), 'logical NOT (1 where x == 0, else 0; same '
                     'dtype)', 'logical_not(x) = !x', '[0, 2, -1] -> [1, 0, 0]'),

@@ -1146,7 +1146,8 @@ def _check_optimizer(opt):
             ok = isinstance(v, (bool, int))
         elif isinstance(default, (int, float)):
             ok = isinstance(v, (int, float)) and not isinstance(v, bool) or \
-                isinstance(default, float) and isinstance(v, bool)
+                isinstance(default, float) and isinstance(v, bool) or \
+                v is None and attr == 'lr'   # None when an lr_scheduler gives the rate
         elif isinstance(default, dict):
             ok = isinstance(v, dict)
         elif isinstance(default, (tuple, list)):

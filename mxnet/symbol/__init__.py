@@ -180,7 +180,17 @@ def _mk_random(dist, names, defaults, sample=True, doc=''):
 random.uniform = _mk_random('uniform', ('low', 'high'), (0, 1))
 random.normal = _mk_random('normal', ('loc', 'scale'), (0, 1))
 random.poisson = _mk_random('poisson', ('lam',), (1,))
-random.exponential = _mk_random('exponential', ('lam',), (1,))
+
+
+def _exponential(scale=1, shape=_Null, dtype=_Null, **kwargs):
+    """Exponential samples with the given scale (= 1 / rate): a scalar scale draws a symbol of
+    ``shape``, a Symbol scale ``shape`` samples per element (as mx.nd.random.exponential)."""
+    return _rand('_random_exponential', '_sample_exponential', [1.0 / scale], ('lam',), shape,
+                 dtype, kwargs)
+
+
+_exponential.__name__ = 'exponential'
+random.exponential = _exponential
 random.gamma = _mk_random('gamma', ('alpha', 'beta'), (1, 1))
 random.negative_binomial = _mk_random('negative_binomial', ('k', 'p'), (1, 1))
 random.generalized_negative_binomial = _mk_random('generalized_negative_binomial',
@@ -188,8 +198,9 @@ random.generalized_negative_binomial = _mk_random('generalized_negative_binomial
 random.randint = _mk_random('randint', ('low', 'high'), (0, 1), sample=False)
 
 
-def _multinomial(data, shape=_Null, get_prob=False, dtype='int32', **kwargs):
-    """Sample category indices from the probability vectors in data's last axis."""
+def _multinomial(data, shape=_Null, get_prob=True, dtype='int32', **kwargs):
+    """Sample category indices from the probability vectors in data's last axis (with their
+    log-probabilities as a second output unless ``get_prob=False``, MXNet's symbol default)."""
     return _internal._sample_multinomial(data, shape=shape, get_prob=get_prob, dtype=dtype,
                                          **kwargs)
 

@@ -71,11 +71,16 @@ def _build(opdef, hint, name, attr, pos, named, params):
             raise MXNetError('%s: %s=%s does not match the %d inputs given'
                              % (opdef.name, opdef.variadic, given, len(pos)))
         params[opdef.variadic] = len(pos)
-    for k, v in params.items():
-        if isinstance(v, Symbol):
-            raise MXNetError('%s: %s is not an input of the operator (inputs: %s)'
-                             % (opdef.name, k, ', '.join(opdef.inputs)))
+    stray = [k for k, v in params.items() if isinstance(v, Symbol)]
+    for k in stray:
+        del params[k]
     attrs = opdef.parse_attrs(params)
+    # a Symbol keyword that names no input: NNVM's Compose matches keywords only when the
+    # positional Symbols do not fill every input, so with all of them given (an op without
+    # inputs, such as _random_normal(..., data=s)) MXNet ignores it
+    if stray and (opdef.variadic or len(pos) != len(opdef.list_inputs(attrs))):
+        raise MXNetError('%s: %s is not an input of the operator (inputs: %s)'
+                         % (opdef.name, stray[0], ', '.join(opdef.inputs)))
     name = _name.current().get(name, hint)
     # the attribute strings MXNet stores: str() of what the user passed, dtypes by name
     dct = {k: _attr_string(v) for k, v in params.items() if v is not None}

@@ -982,6 +982,8 @@ def _infer_shapes(order, given, dtypes, quiet=False):
                     changed = True
             if any(s is None for s in ins):
                 continue
+            if not ins and not getattr(n.attrs, 'shape', None) and _creation_unknown(n):
+                continue  # a legacy shape (): unknown until a consumer fills it
             if (id(n), 0) in shp and id(n) in ran:
                 # run again only when inputs were refined since and some output is partial
                 # (a node whose output a consumer filled runs once, to check it)
@@ -989,7 +991,8 @@ def _infer_shapes(order, given, dtypes, quiet=False):
                         _shape_known(shp.get((id(n), i))) for i in range(n.num_outputs())):
                     continue
             ran[id(n)] = list(ins)
-            if op.infer_shape is not None and ins and not quiet:
+            if op.infer_shape is not None and ins and not quiet and \
+                    not getattr(op, 'fill_only', False):
                 ref = op.infer_shape(n.attrs, [ins[0]] + [None] * (len(ins) - 1))
                 for j in range(1, len(ins)):
                     if j < len(ref) and ref[j] is not None and tuple(ref[j]) != ins[j] and \
@@ -1023,6 +1026,11 @@ def _infer_shapes(order, given, dtypes, quiet=False):
         if not changed:
             break
     return shp
+
+
+def _creation_unknown(n):
+    from .._cached_op import creation_shape_unknown
+    return creation_shape_unknown(n)
 
 
 # operators whose data's unknown batch size is filled from their output's shape

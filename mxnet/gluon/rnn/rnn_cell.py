@@ -83,8 +83,10 @@ def _format_sequence(length, inputs, layout, merge, in_layout=None):
             inputs = list(F.split(inputs, axis=in_axis, num_outputs=length, squeeze_axis=1))
     elif isinstance(inputs, NDArray):
         F = ndarray
-        _check(inputs.ndim == 3, 'unroll: inputs must be a 3-D array (layout %s) or a list of '
-                                 '2-D arrays, got shape %s' % (layout, inputs.shape))
+        # (any rank: the convolutional cells' steps keep their spatial axes)
+        _check(inputs.ndim > max(axis, batch_axis, in_axis),
+               'unroll: inputs of shape %s do not have the axes of layout %s'
+               % (inputs.shape, layout))
         batch_size = inputs.shape[batch_axis]
         if merge is False:
             _check(length is None or length == inputs.shape[in_axis],
