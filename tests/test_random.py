@@ -120,3 +120,21 @@ def test_symbolic_multinomial_binds():
     exe = x.bind(mx.cpu(), {'P': nd.array(probs)})
     out = exe.forward()[0].asnumpy()
     assert out.shape == (1000,) and out.min() >= 0 and out.max() < 6
+
+
+def test_symbolic_random_shapes_from_consumers(compare):
+    # a legacy shape () is unknown: the sample takes its shape from what it meets (+ X);
+    # a Symbol keyword naming no input of an input-less op is ignored, as NNVM's Compose does
+    compare('''
+X = mx.sym.Variable('X')
+y = mx.sym.random.randn(loc=1, scale=2, dtype='float32', data=mx.sym.ones((2, 2))) + X
+OUT['shapes'] = [list(s) for s in y.infer_shape(X=(2, 3))[1]]
+e = y.bind(mx.cpu(), {'X': nd.zeros((2, 3))})
+OUT['out_shape'] = list(e.forward()[0].shape)
+z = mx.sym.random.exponential(scale=2.0, shape=(3, 4))
+OUT['exp_attr'] = z.list_attr()['lam']
+m = mx.sym.random.multinomial(data=mx.sym.Variable('P'))
+OUT['multinomial_outputs'] = len(m.list_outputs())
+''')
+    e = (mx.sym.random.exponential(scale=2.0, shape=(20000,))).bind(mx.cpu(), {})
+    assert abs(e.forward()[0].asnumpy().mean() - 2.0) < 0.1
