@@ -6,6 +6,18 @@ kernels, devices and autograd engine underneath.
 __version__ = '1.9.1'  # the MXNet API level implemented (client libraries check it)
 
 
+def _omp_wait_policy():
+    """Before torch loads its OpenMP runtime: unless the user chose otherwise, idle OpenMP
+    threads sleep instead of spinning. Spinning threads make torch's small parallel ops 10-50x
+    slower whenever the machine has more runnable processes than cores (MXNet's own engine
+    does not spin). No effect when torch was imported first."""
+    import os as _os
+    _os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
+
+
+_omp_wait_policy()
+
+
 def _warn_other_mxnet():
     """Warn once when another distribution (Apache's mxnet, mxnet-cu*, mxnet-mkl...) is
     installed beside remx: both provide the ``mxnet`` package, and whichever comes first on

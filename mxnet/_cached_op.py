@@ -121,7 +121,7 @@ def creation_shape_unknown(n):
     if n.op is None or n.op.name not in _DYN_CREATION:
         return False
     shape = tuple(getattr(n.attrs, 'shape', None) or ())
-    return 0 in shape or (not shape and not _util_flags.np_shape)
+    return 0 in shape or any(d < 0 for d in shape) or (not shape and not _util_flags.np_shape)
 
 
 def _dynamic_nodes(order):

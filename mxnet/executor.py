@@ -36,6 +36,28 @@ _NO_BACKWARD_NODE = frozenset(['elemwise_add', '_plus', '_Plus', '_add'])
 _BACKWARD_BY_INPUT_NAME = frozenset(['SliceChannel', 'split', 'MakeLoss', 'make_loss'])
 
 
+_MON_CLS = []
+
+
+def _mon_array(t):
+    """What a monitor callback receives for tensor ``t``: an NDArray that also passes as
+    MXNet's C handle, since MXNet's callbacks get an ``NDArrayHandle`` and wrap it themselves
+    (``NDArray(ctypes.cast(arr, NDArrayHandle))``); remx's Monitor uses it as it is."""
+    if not _MON_CLS:
+        import ctypes
+        from .ndarray.ndarray import NDArray
+
+        class MonitorNDArray(NDArray):
+            __slots__ = ()
+
+            @property
+            def _as_parameter_(self):
+                from .ndarray._capi import new_handle
+                return ctypes.c_void_p(new_handle(self._data))
+        _MON_CLS.append(MonitorNDArray)
+    return _MON_CLS[0](t.detach())
+
+
 class Executor:
     """A symbol bound to input, gradient and auxiliary arrays; made by ``Symbol.bind`` and
     ``Symbol.simple_bind``, not directly.
@@ -255,7 +277,6 @@ class Executor:
     def _run_monitored(self, V):
         """Interpreted run that shows every node output (and input, with monitor_all) to the
         monitor callback as ``callback(name, NDArray)``."""
-        from .ndarray.ndarray import _wrap
         cb = self._monitor_callback
         vals = {}
         k = 0
@@ -287,8 +308,8 @@ class Executor:
                     else ['input%d' % i for i in range(len(ins))]
                 for (c, _), nm, t in zip(n.inputs, in_names, ins):
                     if c.op is None:
-                        cb(c.name, _wrap(t.detach()))
-                    cb('%s_%s' % (n.name, nm), _wrap(t.detach()))
+                        cb(c.name, _mon_array(t))
+                    cb('%s_%s' % (n.name, nm), _mon_array(t))
             r = n.op.compute(n.attrs, ins)
             if isinstance(r, torch.Tensor):
                 r = (r,)
@@ -296,7 +317,7 @@ class Executor:
             for i, t in enumerate(r):
                 vals[(id(n), i)] = t
                 if i < len(names):
-                    cb(names[i], _wrap(t.detach()))
+                    cb(names[i], _mon_array(t))
         self._mon_edges = edges
         return tuple(vals[(id(n), i)] for n, i in self._symbol._heads)
 
@@ -400,13 +421,12 @@ class Executor:
     def _report_backward(self, edges, grads):
         """Show the monitor callback each node's input gradients, in backward order, as
         ``NAME_backward_outputI`` (zeros where no gradient flows)."""
-        from .ndarray.ndarray import _wrap
         cb = self._monitor_callback
         for names, ts in reversed(edges):
             for name, t in zip(names, ts):
                 g = grads.get(id(t))
                 g = torch.zeros_like(t) if g is None else g.detach()
-                cb(name, _wrap(g))
+                cb(name, _mon_array(g))
 
     # -- parameters -------------------------------------------------------------------------
     def copy_params_from(self, arg_params, aux_params=None, allow_extra_params=False):

@@ -828,22 +828,27 @@ def compare_optimizer(opt1, opt2, shape, dtype, w_stype='default', g_stype='defa
                       rtol=1e-4, atol=1e-5, compare_states=True, ntensors=1):
     """Compare opt1 and opt2 over one update of the same uniform random weights / gradients.
 
-    ``shape`` a tuple: one tensor, both optimizers updating index 0. ``shape`` a list of
-    shapes: opt2 updates all ``ntensors`` at once (multi-tensor), opt1 one by one (dense storage
-    only in remx)."""
+    ``shape`` a tuple: one tensor, both optimizers updating index 0 (opt2 gets ``w_stype`` /
+    ``g_stype`` arrays, opt1 their dense copies). ``shape`` a list of shapes: opt2 updates all
+    ``ntensors`` at once (multi-tensor), opt1 one by one."""
     if w_stype not in ('default', 'row_sparse', 'csr') or \
             g_stype not in ('default', 'row_sparse', 'csr'):
         raise Exception("type not supported yet")
-    if w_stype != 'default' or g_stype != 'default':
-        raise _MXNetError('compare_optimizer: sparse storage (%s/%s) is not implemented in remx'
-                          % (w_stype, g_stype))
     ctx = default_context()
     if not isinstance(shape, list):
         assert ntensors == 1
-        w2 = _nd.random.uniform(shape=shape, ctx=ctx, dtype=dtype)
-        w1 = w2.copyto(ctx)
-        g2 = _nd.random.uniform(shape=shape, ctx=ctx, dtype=dtype)
-        g1 = g2.copyto(ctx)
+        if w_stype == 'default':
+            w2 = _nd.random.uniform(shape=shape, ctx=ctx, dtype=dtype)
+            w1 = w2.copyto(ctx)
+        else:
+            w2 = rand_ndarray(shape, w_stype, density=1, dtype=dtype)
+            w1 = w2.copyto(ctx).tostype('default')
+        if g_stype == 'default':
+            g2 = _nd.random.uniform(shape=shape, ctx=ctx, dtype=dtype)
+            g1 = g2.copyto(ctx)
+        else:
+            g2 = rand_ndarray(shape, g_stype, dtype=dtype)
+            g1 = g2.copyto(ctx).tostype('default')
         state1 = opt1.create_state_multi_precision(0, w1)
         state2 = opt2.create_state_multi_precision(0, w2)
         if compare_states:

@@ -415,6 +415,17 @@ for k, kw in cases.items():
 OUT['rgba'] = first(rec=d + '/rgba.rec', data_shape=(4, 8, 8))
 OUT['rgba_rot'] = first(rec=d + '/rgba.rec', data_shape=(4, 8, 8), rotate=30)
 OUT['rgba_pad'] = first(rec=d + '/rgba.rec', data_shape=(4, 12, 14), pad=2)
+# int8 data (floor(pixel - mean), saturated; no std / scale) and the pre-1.0 iterators
+# (pad reported without round_batch)
+OUT['int8'] = first(data_shape=S, dtype='int8', mean_r=10.5, mean_g=-3.25, mean_b=200, std_r=3)
+it = mx.io.ImageRecordInt8Iter(path_imgrec=rec, data_shape=S, batch_size=3, mean_g=20.5,
+                               scale=3)
+OUT['int8_iter'] = dump(it, 1); OUT['int8_pd'] = repr(it.provide_data)
+for cls in ('ImageRecordIter_v1', 'ImageRecordUInt8Iter_v1'):
+    it = getattr(mx.io, cls)(path_imgrec=rec, data_shape=S, batch_size=3, round_batch=False,
+                             rotate=10, mean_r=4)
+    OUT[cls] = [[b.data[0].asnumpy()[:3 - b.pad].tolist(), b.pad] for b in it]
+    OUT[cls + '_pd'] = repr(it.provide_data + it.provide_label)
 # mean_img naming no file: the mean of every augmented (mirrored) image, saved, then used
 import os
 for nm, kw in (('plain', {}), ('mirror', dict(mirror=True, rotate=10))):
@@ -475,10 +486,8 @@ def test_imagerecord_random_and_departures(files):
                               batch_size=2)
     with pytest.raises(TypeError):
         mx.io.CSVIter(files + '/x.csv', data_shape=(3,), batch_size=2)
-    for name in ['ImageRecordIter_v1', 'ImageRecordUInt8Iter_v1', 'ImageRecordInt8Iter',
-                 'ImageDetRecordIter']:
-        with pytest.raises(MXNetError, match='not implemented'):
-            getattr(mx.io, name)(path_imgrec=rec, data_shape=(3, 8, 8), batch_size=2)
+    with pytest.raises(MXNetError, match='not implemented'):
+        mx.io.ImageDetRecordIter(path_imgrec=rec, data_shape=(3, 8, 8), batch_size=2)
     # MXNet reports a short row from its reader thread (at creation or at a later next());
     # remx reads the file up front and raises at creation
     with pytest.raises(MXNetError, match='row-length=2'):

@@ -19,6 +19,8 @@ for i, s in enumerate([(0, -1), (-1,), (0, 0, -1), (4, 0, -1), (6, -1, 0), (-2,)
 z = nd.array(np.arange(200).reshape((10, 5, 4)))
 OUT['rev_a'] = nd.Reshape(z, shape=(-1, 0), reverse=True)
 OUT['rev_b'] = nd.Reshape(z, shape=(-1, 0))
+# with reverse=True the codes are reversed literally: a -4 follows its two split dims
+OUT['rev_m4'] = nd.Reshape(z, shape=(0, 0, 2, 2, -4), reverse=True)
 OUT['str1'] = nd.Reshape(x, shape='(4, -1)')
 OUT['str2'] = nd.Reshape(x, shape='[4,-1]', reverse='True')
 OUT['alias'] = nd.reshape(x, (4, -1))

@@ -154,3 +154,35 @@ for dt, mp in (('float32', False), ('float16', True)):
     OUT['counts_' + dt] = sorted(opt._index_update_count.items())
     OUT['num_update_' + dt] = opt.num_update
 ''', rtol=1e-3, atol=1e-4)
+
+
+def test_sparse_lazy_updates(compare):
+    # row_sparse gradients: SGD / Adam / Ftrl update only the gradient's rows (weight and
+    # states) unless lazy_update=False; their states are row_sparse for row_sparse weights
+    compare('''
+import os
+os.environ['MXNET_STORAGE_FALLBACK_LOG_VERBOSE'] = '0'
+rng = np.random.RandomState(3)
+W = rng.rand(5, 3).astype(np.float32)
+G = rng.rand(5, 3).astype(np.float32) * np.array([[1], [0], [1], [0], [0]], np.float32)
+cases = [('sgd', dict(learning_rate=0.1, wd=0.05)),
+         ('sgd', dict(learning_rate=0.1, momentum=0.9, wd=0.05, clip_gradient=0.3)),
+         ('sgd', dict(learning_rate=0.1, momentum=0.9, wd=0.05, lazy_update=False)),
+         ('adam', dict(learning_rate=0.1, wd=0.05)),
+         ('adam', dict(learning_rate=0.1, wd=0.05, lazy_update=False)),
+         ('ftrl', dict(learning_rate=0.1, wd=0.05, lamda1=0.01))]
+for i, (name, kw) in enumerate(cases):
+    for wst in ('default', 'row_sparse'):
+        opt = mx.optimizer.create(name, **kw)
+        upd = mx.optimizer.get_updater(opt)
+        w = nd.array(W).tostype(wst)
+        for step in range(2):
+            upd(0, nd.array(G).tostype('row_sparse'), w)
+        st = upd.states[0]
+        st = [] if st is None else (list(st) if isinstance(st, (tuple, list)) else [st])
+        OUT['%d_%s_w' % (i, wst)] = w.asnumpy()
+        OUT['%d_%s_wstype' % (i, wst)] = w.stype
+        OUT['%d_%s_states' % (i, wst)] = [s.stype for s in st]
+        for j, s in enumerate(st):
+            OUT['%d_%s_state%d' % (i, wst, j)] = s.asnumpy()
+''', rtol=1e-5, atol=1e-5)  # Adam's weight - lr * m / sqrt(v) cancels to ~1e-3 in one entry

@@ -567,6 +567,7 @@ def _read_imglist(name, path, label_width):
 class _ImageRecordBase(_BatchLoaderIter):
     _name = 'ImageRecordIter'
     _uint8 = False
+    _int8 = False
     _pad_when_not_round = False  # MXNet's ImageRecordIter reports pad 0 then
 
     def __init__(self, *args, path_imgrec='', path_imglist='', path_imgidx='', data_shape=None,
@@ -654,12 +655,12 @@ class _ImageRecordBase(_BatchLoaderIter):
         if dts == 'uint8':
             self._uint8 = True  # raw pixels, as ImageRecordUInt8Iter
         elif dts == 'int8':
-            raise MXNetError('%s: dtype=int8 is not implemented in remx' % name)
+            self._int8 = True   # as ImageRecordInt8Iter
         elif dts not in (None, 'float32'):
             raise MXNetError('%s: unknown dtype %s for ImageRecordIter2 (float32, uint8 or int8)'
                              % (name, dts))
-        ddt = np.uint8 if self._uint8 else np.float32
-        if create_mean and not self._uint8:
+        ddt = np.uint8 if self._uint8 else np.int8 if self._int8 else np.float32
+        if create_mean and not self._uint8 and not self._int8:
             self._create_mean_img(str(mean_img))
         lshape = (self._label_width,)
         self._init_loader(_int(name, 'batch_size', batch_size), _bool(round_batch), dshape,
@@ -734,6 +735,13 @@ class _ImageRecordBase(_BatchLoaderIter):
         idx, chw, label, mirrored = self._augmented(k)
         if self._uint8:
             return idx, chw, label
+        mean = self._mean
+        if self._mean_img is not None:
+            # MXNet subtracts the mean image at the source pixel: mirrored with the image
+            mean = self._mean_img[:, :, ::-1] if mirrored else self._mean_img
+        if self._int8:
+            # int8 data: floor(pixel - mean), saturated (no std / scale, as MXNet)
+            return idx, np.clip(np.floor(chw.astype(np.float32) - mean), -128, 127), label
         # MXNet: ((pixel - mean) * contrast + illumination) * scale / std, with a random
         # contrast in [1 - c, 1 + c] and illumination in [-i, i] per image
         contrast, illum = np.float32(1), np.float32(0)
@@ -743,10 +751,6 @@ class _ImageRecordBase(_BatchLoaderIter):
         if self._max_illum > 0:
             illum = np.float32(self._aug_rng.uniform(-self._max_illum, self._max_illum))
         chw = chw.astype(np.float32)
-        mean = self._mean
-        if self._mean_img is not None:
-            # MXNet subtracts the mean image at the source pixel: mirrored with the image
-            mean = self._mean_img[:, :, ::-1] if mirrored else self._mean_img
         if contrast == 1 and illum == 0:
             chw = (chw - mean) * self._mul
         else:
@@ -793,7 +797,8 @@ class ImageRecordIter(_ImageRecordBase):
         part and reports ``pad`` 0, as MXNet 1.9.1's ImageRecordIter does.
     augmentation and normalisation parameters : as described above, MXNet's defaults.
     num_parts, part_index : read only one part of the file (split by bytes, as dmlc does).
-    dtype : None / 'float32' (normalised floats) or 'uint8' (raw pixels).
+    dtype : None / 'float32' (normalised floats), 'uint8' (raw pixels) or 'int8' (as
+        ImageRecordInt8Iter).
     preprocess_threads, prefetch_buffer, verbose, ctx, shuffle_chunk_* : accepted.
     data_name, label_name : default 'data' / 'softmax_label'
 
@@ -813,6 +818,29 @@ class ImageRecordUInt8Iter(_ImageRecordBase):
     _uint8 = True
 
 
+class ImageRecordInt8Iter(_ImageRecordBase):
+    """Like :class:`ImageRecordIter`, but the data is int8: floor(augmented pixel - mean)
+    (``mean_r/g/b`` or ``mean_img``), saturated to [-128, 127]; std and scale are not applied,
+    as in MXNet 1.9.1."""
+    _name = 'ImageRecordInt8Iter'
+    _int8 = True
+
+
+class ImageRecordIter_v1(_ImageRecordBase):
+    """MXNet's pre-1.0 image RecordIO iterator: as :class:`ImageRecordIter`, except that with
+    ``round_batch=False`` a last, incomplete batch reports its ``pad``."""
+    _name = 'ImageRecordIter_v1'
+    _pad_when_not_round = True
+
+
+class ImageRecordUInt8Iter_v1(_ImageRecordBase):
+    """MXNet's pre-1.0 uint8 image RecordIO iterator: as :class:`ImageRecordUInt8Iter`, except
+    that with ``round_batch=False`` a last, incomplete batch reports its ``pad``."""
+    _name = 'ImageRecordUInt8Iter_v1'
+    _uint8 = True
+    _pad_when_not_round = True
+
+
 def _not_implemented(name, what):
     def creator(*args, **kwargs):
         raise MXNetError('%s (%s) is not implemented in remx' % (name, what))
@@ -821,10 +849,4 @@ def _not_implemented(name, what):
     return creator
 
 
-ImageRecordIter_v1 = _not_implemented(
-    'ImageRecordIter_v1', 'the pre-1.0 image RecordIO iterator; use ImageRecordIter')
-ImageRecordUInt8Iter_v1 = _not_implemented(
-    'ImageRecordUInt8Iter_v1', 'the pre-1.0 uint8 image RecordIO iterator; use '
-    'ImageRecordUInt8Iter')
-ImageRecordInt8Iter = _not_implemented('ImageRecordInt8Iter', 'int8 image RecordIO iterator')
 ImageDetRecordIter = _not_implemented('ImageDetRecordIter', 'object-detection RecordIO iterator')

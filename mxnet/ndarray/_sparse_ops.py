@@ -56,6 +56,8 @@ def _in_graph(arrays):
         if a is None:
             continue
         if isinstance(a, _sp.BaseSparseNDArray):
+            if a._grad is not None and a._grad_req != 'null':
+                return True  # a marked variable (its leaf is rebuilt with the dense view)
             d = a._dense
             if d is not None and d.requires_grad:
                 return True
@@ -585,6 +587,16 @@ def _lazy_update(opdef, attrs, arrays):
     weight = arrays[0]
     if _is_sp(weight) and not all(_is_sp(x) for x in arrays[2:]):
         return NotImplemented  # row_sparse weight with dense states: MXNet's standard update
+    # MXNet 1.9.1's sparse kernels: sgd_mom / adam are lazy only when the states have the
+    # weight's storage type, ftrl only when weight and states are all row_sparse; nag_mom and
+    # signum have none (a row_sparse gradient runs the standard update)
+    if opdef.name in ('sgd_mom_update', 'adam_update') and \
+            any(_is_sp(x) != _is_sp(weight) for x in arrays[2:]):
+        return NotImplemented
+    if opdef.name == 'ftrl_update' and not all(_is_sp(x) for x in [weight] + list(arrays[2:])):
+        return NotImplemented
+    if opdef.name in ('nag_mom_update', 'signum_update'):
+        return NotImplemented
     grad._comp()
     rows = grad._saux[0]
     parts = []

@@ -664,24 +664,9 @@ def infer_reshape(src, target, reverse=False, exact=True):
 
 
 def _reverse_codes(target):
-    # -4 a b groups must keep their order when the shape is reversed
-    t = list(target)
-    groups = []
-    j = 0
-    while j < len(t):
-        if t[j] == -4:
-            groups.append(t[j:j + 3])
-            j += 3
-        else:
-            groups.append([t[j]])
-            j += 1
-    res = []
-    for g in reversed(groups):
-        if g[0] == -4:
-            res.extend([-4, g[2], g[1]])
-        else:
-            res.extend(g)
-    return tuple(res)
+    # MXNet reverses the codes literally: with reverse=True a -4 follows its two split dims,
+    # (16, 4, -4) splits into (16, 4)
+    return tuple(reversed(tuple(target)))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -146,8 +146,8 @@ class BaseSparseNDArray(NDArray):
     def _data(self):
         d = self._dense
         if d is None:
-            self._sync_grad_leaf()
-            d = self._dense = self._to_dense_tensor()
+            d = self._sync_grad_leaf(self._to_dense_tensor())
+            self._dense = d
             self._dver = d._version
         return d
 
@@ -160,8 +160,19 @@ class BaseSparseNDArray(NDArray):
         self._dense = t
         self._dver = -1
 
-    def _sync_grad_leaf(self):
-        pass
+    def _sync_grad_leaf(self, d):
+        """d, made this array's autograd leaf again when the array is a marked variable
+        (attach_grad / a Gluon Parameter): writing the components (a kvstore pull, x[:] = v)
+        drops the dense tensor the gradient hook was on, so the rebuilt one takes its place."""
+        if self._grad is None or self._grad_req == 'null' or \
+                not (d.is_floating_point() or d.is_complex()):
+            return d
+        from ..autograd import _grad_hook
+        import weakref
+        d.requires_grad_(True)
+        ref = weakref.ref(self)
+        d._mx_hook_owner = (ref, d.register_post_accumulate_grad_hook(_grad_hook(ref)))
+        return d
 
     def _comp(self):
         """Bring the components up to date with a dense cache written in place."""

@@ -9,6 +9,16 @@ from ..base import torch_dtype
 from ..context import current_context
 
 
+def _shp(a):
+    """The output shape; a symbol's -1 dims (unknown, filled by shape inference before the
+    graph runs) stand as 0 while shapes are inferred; other negative dims are errors."""
+    if any(d < -1 for d in a.shape):
+        from ..base import MXNetError
+        raise MXNetError('shape dim size must be >= -1 (a negative size is not a shape), '
+                         'while received %s' % (tuple(a.shape),))
+    return tuple(0 if d < 0 else d for d in a.shape)
+
+
 def _dev(a):
     """torch device of a creation op (ctx=None means the current default context)."""
     return (a.ctx or current_context()).torch_device
@@ -22,20 +32,20 @@ _CREATION = dict(shape=Param(Shape, (), 'The shape of the output'),
 @register('_zeros', inputs=(), creation=True, **_CREATION)
 def _zeros(a):
     """Fill target with zeros."""
-    return torch.zeros(a.shape, dtype=torch_dtype(a.dtype), device=_dev(a))
+    return torch.zeros(_shp(a), dtype=torch_dtype(a.dtype), device=_dev(a))
 
 
 @register('_zeros_without_dtype', inputs=(), creation=True, shape=_CREATION['shape'],
           ctx=_CREATION['ctx'], dtype=Param(Dtype, None))
 def _zeros_without_dtype(a):
     """Fill target with zeros (dtype defaults to float32)."""
-    return torch.zeros(a.shape, dtype=torch_dtype(a.dtype), device=_dev(a))
+    return torch.zeros(_shp(a), dtype=torch_dtype(a.dtype), device=_dev(a))
 
 
 @register('_ones', inputs=(), creation=True, **_CREATION)
 def _ones(a):
     """Fill target with ones."""
-    return torch.ones(a.shape, dtype=torch_dtype(a.dtype), device=_dev(a))
+    return torch.ones(_shp(a), dtype=torch_dtype(a.dtype), device=_dev(a))
 
 
 @register('_full', inputs=(), creation=True, value=Param(Float, doc='Value with which to fill'),
@@ -44,7 +54,7 @@ def _full(a):
     """Fill target with a scalar value."""
     td = torch_dtype(a.dtype)
     v = a.value if td.is_floating_point else int(a.value)
-    return torch.full(a.shape, v, dtype=td, device=_dev(a))
+    return torch.full(_shp(a), v, dtype=td, device=_dev(a))
 
 
 @register('_arange', inputs=(), creation=True, start=Param(Float, doc='Start of interval.'),

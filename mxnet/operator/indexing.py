@@ -236,6 +236,9 @@ def slice_axis(a, data):
                    'larger than zero! Received axis=%d, src_ndim=%d, transformed axis=%d'
                    % (axis, ndim, ax))
     size = data.shape[ax]
+    if size == 0:
+        # MXNet's shape function: an unknown (0) axis stays unknown (partial shape inference)
+        return data.clone()
     b = a.begin
     e = size if a.end is None else a.end
     if b < 0:

@@ -27,6 +27,7 @@ import torch.nn.functional as F
 from .registry import register, Param, OpError
 from .params import Float, Bool, Int, OptFloat, Str, REQUIRED
 from .. import _state
+from .reduce import _safe_accumulation
 
 __all__ = []
 
@@ -391,6 +392,34 @@ def _ln_names(a):
     return ['output', 'mean', 'std'] if a.output_mean_var else ['output']
 
 
+class _Affine(torch.autograd.Function):
+    """``xhat * gamma + beta`` (gamma, beta broadcast along ``bshape``) whose gamma / beta
+    gradients, sums over every other axis, accumulate in float64: MXNet's reductions are
+    compensated (Kahan) sums, and a float32 sum over thousands of rows is not that exact."""
+
+    @staticmethod
+    def forward(ctx, xhat, g, b, bshape, red):
+        ctx.save_for_backward(xhat, g)
+        ctx.bshape, ctx.red = bshape, red
+        return torch.addcmul(b.view(bshape), xhat, g.view(bshape))
+
+    @staticmethod
+    def backward(ctx, dy):
+        xhat, g = ctx.saved_tensors
+        dx = dg = db = None
+        if ctx.needs_input_grad[0]:
+            dx = dy * g.view(ctx.bshape)
+        d64 = dy.double()
+        if ctx.needs_input_grad[1]:
+            dg = (d64 * xhat.double()).sum(ctx.red).to(g.dtype) if ctx.red else \
+                (d64 * xhat.double()).to(g.dtype).reshape(g.shape)
+        if ctx.needs_input_grad[2]:
+            db = (d64.sum(ctx.red) if ctx.red else d64).to(g.dtype).reshape(g.shape)
+        if dg is not None:
+            dg = dg.reshape(g.shape)
+        return dx, dg, db, None, None
+
+
 @register('LayerNorm', inputs=('data', 'gamma', 'beta'), num_outputs=_mv_outputs,
           output_names=_ln_names, infer_shape=_ln_infer_shape,
           axis=Param(Int, -1, 'The axis to perform layer normalization. Usually, this should be '
@@ -432,15 +461,26 @@ def layer_norm(a, *tensors):
                           '%s, inferred shape=(%d,) from data %s axis %d'
                           % (tuple(t.shape), nm, c, tuple(x.shape), a.axis))
     _same_dtype('LayerNorm', x, (gamma, beta))
+    if x.dtype == torch.float32 and _safe_accumulation() and x.device.type != 'meta':
+        # MXNET_SAFE_ACCUMULATION=1: MXNet accumulates float32 statistics and the gamma / beta
+        # gradient sums in float64
+        res = layer_norm.opdef.fn(a, x.double(), gamma.double(), beta.double())
+        if isinstance(res, tuple):
+            return tuple(t.float() for t in res)
+        return res.float()
     half = x.dtype in _HALF
+    bshape = [1] * nd_
+    bshape[ax] = c
+    red = tuple(i for i in range(nd_) if i != ax)
     if not a.output_mean_var and ax == nd_ - 1 and not half:
-        return F.layer_norm(x, (c,), gamma, beta, a.eps)
+        if not (gamma.requires_grad or beta.requires_grad):
+            return F.layer_norm(x, (c,), gamma, beta, a.eps)
+        return _Affine.apply(F.layer_norm(x, (c,), None, None, a.eps), gamma, beta,
+                             tuple(bshape), red)
     xf, gf, bf = (x.float(), gamma.float(), beta.float()) if half else (x, gamma, beta)
     var, mean = torch.var_mean(xf, dim=ax, keepdim=True, unbiased=False)
     inv = torch.rsqrt(var + a.eps)
-    bshape = [1] * nd_
-    bshape[ax] = c
-    out = (xf - mean) * inv * gf.view(bshape) + bf.view(bshape)
+    out = _Affine.apply((xf - mean) * inv, gf, bf, tuple(bshape), red)
     if half:
         out = out.to(x.dtype)
     if not a.output_mean_var:

@@ -53,8 +53,8 @@ def _sgd_mom(w, g, mom, lr, momentum, wd, rescale, clip):
     return w + mom
 
 
-@register('sgd_update', inputs=('weight', 'grad'), lr=_LR, wd=_WD, lazy_update=_LAZY,
-          **_COMMON)
+@register('sgd_update', inputs=('weight', 'grad'), lr=_LR, wd=_WD, **_COMMON,
+          lazy_update=_LAZY)
 @_nograd
 def sgd_update(a, weight, grad):
     """weight = weight - lr * (clip(rescale_grad * grad) + wd * weight)."""
@@ -62,7 +62,7 @@ def sgd_update(a, weight, grad):
 
 
 @register('sgd_mom_update', inputs=('weight', 'grad', 'mom'), lr=_LR, momentum=_MOMENTUM,
-          wd=_WD, lazy_update=_LAZY, **_COMMON)
+          wd=_WD, **_COMMON, lazy_update=_LAZY)
 @_nograd
 def sgd_mom_update(a, weight, grad, mom):
     """mom = momentum * mom - lr * (clip(rescale_grad * grad) + wd * weight); weight += mom."""
@@ -71,7 +71,7 @@ def sgd_mom_update(a, weight, grad, mom):
 
 
 @register('mp_sgd_update', inputs=('weight', 'grad', 'weight32'), lr=_LR, wd=_WD,
-          lazy_update=_LAZY, **_COMMON)
+          **_COMMON, lazy_update=_LAZY)
 @_nograd
 def mp_sgd_update(a, weight, grad, weight32):
     """SGD on the float32 master copy weight32; returns it cast to weight's dtype."""
@@ -80,7 +80,7 @@ def mp_sgd_update(a, weight, grad, weight32):
 
 
 @register('mp_sgd_mom_update', inputs=('weight', 'grad', 'mom', 'weight32'), lr=_LR,
-          momentum=_MOMENTUM, wd=_WD, lazy_update=_LAZY, **_COMMON)
+          momentum=_MOMENTUM, wd=_WD, **_COMMON, lazy_update=_LAZY)
 @_nograd
 def mp_sgd_mom_update(a, weight, grad, mom, weight32):
     """Momentum SGD on the float32 master copy weight32."""
@@ -191,7 +191,7 @@ _multi_sgd('preloaded_multi_mp_sgd_mom_update', 4, True, True, True)
           beta1=Param(Float, 0.9, 'The decay rate for the 1st moment estimates.'),
           beta2=Param(Float, 0.999, 'The decay rate for the 2nd moment estimates.'),
           epsilon=Param(Float, 1e-8, 'A small constant for numerical stability.'),
-          wd=_WD, lazy_update=_LAZY, **_COMMON)
+          wd=_WD, **_COMMON, lazy_update=_LAZY)
 @_nograd
 def adam_update(a, weight, grad, mean, var):
     """mean = beta1*mean + (1-beta1)*g; var = beta2*var + (1-beta2)*g^2;
@@ -205,8 +205,8 @@ def adam_update(a, weight, grad, mean, var):
 @register('rmsprop_update', inputs=('weight', 'grad', 'n'), lr=_LR,
           gamma1=Param(Float, 0.95, 'The decay rate of momentum estimates.'),
           epsilon=Param(Float, 1e-8, 'A small constant for numerical stability.'), wd=_WD,
-          clip_weights=Param(Float, -1.0, 'Clip weights to [-clip_weights, clip_weights].'),
-          **_COMMON)
+          **_COMMON,
+          clip_weights=Param(Float, -1.0, 'Clip weights to [-clip_weights, clip_weights].'))
 @_nograd
 def rmsprop_update(a, weight, grad, n):
     """n = (1-gamma1)*g^2 + gamma1*n; weight -= lr * g / sqrt(n + epsilon)."""
@@ -219,8 +219,8 @@ def rmsprop_update(a, weight, grad, n):
 @register('rmspropalex_update', inputs=('weight', 'grad', 'n', 'g', 'delta'), lr=_LR,
           gamma1=Param(Float, 0.95, 'Decay rate.'), gamma2=Param(Float, 0.9, 'Decay rate.'),
           epsilon=Param(Float, 1e-8, 'A small constant for numerical stability.'), wd=_WD,
-          clip_weights=Param(Float, -1.0, 'Clip weights to [-clip_weights, clip_weights].'),
-          **_COMMON)
+          **_COMMON,
+          clip_weights=Param(Float, -1.0, 'Clip weights to [-clip_weights, clip_weights].'))
 @_nograd
 def rmspropalex_update(a, weight, grad, n, g_state, delta):
     """Centered RMSProp (Graves 2013): delta = gamma2*delta - lr*g/sqrt(n - g_avg^2 + eps)."""
@@ -274,9 +274,10 @@ def signsgd_update(a, weight, grad):
 
 
 @register('signum_update', inputs=('weight', 'grad', 'mom'), lr=_LR, momentum=_MOMENTUM,
-          wd=_WD, wd_lh=Param(Float, 0.0, 'The amount of weight decay that does not go into '
-                              'gradient/momentum calculations otherwise do weight decay '
-                              'algorithmically only.'), **_COMMON)
+          wd=_WD, **_COMMON,
+          wd_lh=Param(Float, 0.0, 'The amount of weight decay that does not go into '
+                      'gradient/momentum calculations otherwise do weight decay '
+                      'algorithmically only.'))
 @_nograd
 def signum_update(a, weight, grad, mom):
     """mom = momentum*mom - (1-momentum)*(g + wd*weight); weight = (1-lr*wd_lh)*weight +

@@ -42,6 +42,10 @@ def _t(x):
     return x._data
 
 
+def _stype(x):
+    return getattr(x, 'stype', 'default')
+
+
 # attributes for calling an operator's forward directly (plain fields, as OpDef attrs have)
 _OpAttrs = types.SimpleNamespace
 _ADAM_FWD = _op_registry.get('adam_update').fn
@@ -261,7 +265,8 @@ class _SGDBase(Optimizer):
 
     def create_state(self, index, weight):
         if self.momentum != 0.0:
-            return zeros(weight.shape, weight.context, dtype=weight.dtype)
+            stype = _stype(weight) if self.lazy_update else 'default'
+            return zeros(weight.shape, weight.context, dtype=weight.dtype, stype=stype)
         return None
 
     def update(self, index, weight, grad, state):
@@ -296,6 +301,23 @@ class SGD(_SGDBase):
         if self.momentum > 0:
             kwargs['momentum'] = self.momentum
         n = len(weights)
+        if any(_stype(w) != 'default' or _stype(g) != 'default' for w, g in zip(weights, grads)):
+            # sparse weights or gradients: one update per weight, lazy (only the gradient's
+            # rows) for row_sparse gradients unless lazy_update=False, as MXNet
+            for w, g, st, lr, wd in zip(weights, grads, states, lrs, wds):
+                if not multi_precision:
+                    if st is not None:
+                        nd.sgd_mom_update(w, g, st, out=w, lazy_update=self.lazy_update, lr=lr,
+                                          wd=wd, **kwargs)
+                    else:
+                        nd.sgd_update(w, g, out=w, lazy_update=self.lazy_update, lr=lr, wd=wd,
+                                      **kwargs)
+                elif st[0] is not None:
+                    nd.mp_sgd_mom_update(w, g, st[0], st[1], out=w, lr=lr, wd=wd, **kwargs)
+                else:
+                    nd.mp_sgd_update(w, g, st[1], out=w, lr=lr, wd=wd,
+                                     **{k: v for k, v in kwargs.items() if k != 'momentum'})
+            return
         if not multi_precision:
             if self.momentum > 0:
                 nd.multi_sgd_mom_update(*_flatten_list(zip(weights, grads, states)), out=weights,
@@ -721,8 +743,9 @@ class Adam(Optimizer):
         self.lazy_update = lazy_update
 
     def create_state(self, index, weight):
-        return (zeros(weight.shape, weight.context, dtype=weight.dtype),
-                zeros(weight.shape, weight.context, dtype=weight.dtype))
+        stype = _stype(weight) if self.lazy_update else 'default'
+        return (zeros(weight.shape, weight.context, dtype=weight.dtype, stype=stype),
+                zeros(weight.shape, weight.context, dtype=weight.dtype, stype=stype))
 
     def update(self, index, weight, grad, state):
         self._update_count(index)
@@ -730,6 +753,13 @@ class Adam(Optimizer):
         wd = self._get_wd(index)
         t = self._index_update_count[index]
         lr *= math.sqrt(1.0 - self.beta2 ** t) / (1.0 - self.beta1 ** t)
+        if any(_stype(x) != 'default' for x in (weight, grad) + tuple(state)):
+            # sparse arrays go through the operator (lazy for a row_sparse gradient)
+            kwargs = dict(self._common_kwargs(), beta1=self.beta1, beta2=self.beta2,
+                          epsilon=self.epsilon)
+            nd.adam_update(weight, grad, state[0], state[1], out=weight,
+                           lazy_update=self.lazy_update, lr=lr, wd=wd, **kwargs)
+            return
         # the adam_update operator's forward, called without the registry: the learning rate
         # changes every step, so nd.adam_update would parse fresh attributes for each weight
         c = self.clip_gradient
@@ -745,6 +775,9 @@ class Adam(Optimizer):
         same arithmetic in the same order, one dispatch per step instead of one per weight.
         Returns False (nothing done) unless every weight is a dense float32 array on one
         device, as the Trainer's usually are."""
+        if any(_stype(x) != 'default' for x in list(weights) + list(grads) +
+               [s for st in states for s in st]):
+            return False
         ws = [w._data for w in weights]
         dev = ws[0].device
         for w, g in zip(ws, grads):
@@ -869,7 +902,8 @@ class Ftrl(Optimizer):
         self.lr = learning_rate
 
     def create_state(self, index, weight):
-        return (zeros(weight.shape, weight.context), zeros(weight.shape, weight.context))
+        return (zeros(weight.shape, weight.context, stype=_stype(weight)),
+                zeros(weight.shape, weight.context, stype=_stype(weight)))
 
     def update(self, index, weight, grad, state):
         self._update_count(index)

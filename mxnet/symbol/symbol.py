@@ -974,6 +974,15 @@ def _infer_shapes(order, given, dtypes, quiet=False):
                     if old != s:
                         shp[keys[j]] = ins[j] = s
                         changed = True
+            if op.name in _SHAPE_FROM_OUTPUT and ins and (id(n), 0) in shp and \
+                    not _shape_known(ins[0]):
+                # as MXNet's transpose / Reshape shape functions: a known output gives the
+                # data's unknown dims
+                m = _SHAPE_FROM_OUTPUT[op.name](n.attrs, ins[0], shp[(id(n), 0)])
+                m = _merge_shape(ins[0], m) if m is not None else None
+                if m is not None and m != ins[0]:
+                    shp[keys[0]] = ins[0] = m
+                    changed = True
             if op.name in _UNARY_SAME_SHAPE and ins and (id(n), 0) in shp:
                 # output shape = data shape both ways: a known output fills the data
                 m = _merge_shape(ins[0], shp[(id(n), 0)])
@@ -1035,6 +1044,33 @@ def _creation_unknown(n):
 
 # operators whose data's unknown batch size is filled from their output's shape
 _BATCH_FROM_OUTPUT = frozenset(['FullyConnected', 'Convolution'])
+
+
+def _transpose_back(attrs, data, out):
+    if not _shape_known(out):
+        return None
+    axes = tuple(attrs.axes) or tuple(range(len(out) - 1, -1, -1))
+    if len(axes) != len(out):
+        return None
+    res = [0] * len(out)
+    for i, ax in enumerate(axes):
+        res[ax] = out[i]
+    return tuple(res)
+
+
+def _reshape_back(attrs, data, out):
+    # one unknown data dim follows from the sizes (MXNet's ReshapeShape does the same)
+    if data is None or not _shape_known(out) or list(data).count(0) != 1:
+        return None
+    known = int(np.prod([d for d in data if d > 0], dtype=np.int64))
+    total = int(np.prod(out, dtype=np.int64))
+    if known <= 0 or total % known:
+        return None
+    return tuple(total // known if d == 0 else d for d in data)
+
+
+# operators whose known output shape fills unknown dims of their data
+_SHAPE_FROM_OUTPUT = {'transpose': _transpose_back, 'Reshape': _reshape_back}
 
 
 def _merge_shape(a, b):
