@@ -114,7 +114,8 @@ def _grad_hook(ref):
                     buf._data.copy_(g)
         elif req == 'add':
             with torch.no_grad():
-                buf._data.add_(g)
+                # an integer variable's float64 proxy gradient is cast to the buffer's dtype
+                buf._data.add_(g if g.dtype is buf._data.dtype else g.to(buf._data.dtype))
     return hook
 
 

@@ -10,7 +10,9 @@ Inside one process remx runs every store kind MXNet did on one machine: ``local`
 summed and updated in CPU memory), ``device`` (summed and updated on the device of the
 pushed values), ``local_allreduce_cpu``, ``local_allreduce_device``, ``local_update_cpu``,
 and ``nccl`` where CUDA GPUs are present. Multi-machine stores (``dist_*``, ``horovod``,
-``byteps``) are not implemented in remx yet. Storage is dense: ``row_sparse_pull`` raises.
+``byteps``) are not implemented in remx yet. Values may be row_sparse: pushes sum them as
+row_sparse, ``row_sparse_pull`` copies the requested rows, and ``pull`` skips row_sparse
+outputs unless ``ignore_sparse=False``, as in MXNet.
 """
 import os
 import warnings
@@ -22,6 +24,13 @@ from .context import cpu_pinned
 from .ndarray import NDArray
 
 __all__ = ['create', 'KVStoreBase', 'KVStore', 'KVStoreServer']
+
+
+_STYPE_ID = {'undefined': -1, 'default': 0, 'row_sparse': 1, 'csr': 2}
+
+
+def _stype(arr):
+    return getattr(arr, 'stype', 'default')
 
 
 class KVStoreAssertionError(MXNetError, AssertionError):
@@ -258,10 +267,21 @@ class KVStore(KVStoreBase):
                              % (_shape_str(shape), _shape_str(out.shape)))
 
     def _merge_checked(self, groups):
-        """Validate push groups (keys inited, equal shapes per key) before any change."""
+        """Validate push groups (keys inited, equal shapes and storage types per key) before
+        any change."""
         for key, vals in groups.items():
             self._stored(key)
             shape = vals[0].shape
+            stypes = [_stype(v) for v in vals]
+            for st in stypes:
+                if st not in ('default', 'row_sparse'):
+                    raise MXNetError('Unexpected storage type detected during kvstore push: %d'
+                                     % _STYPE_ID[st])
+            if any(st != stypes[0] for st in stypes):
+                buf = _stype(self._store[key])
+                src = next((st for st in stypes if st != buf), stypes[0])
+                raise MXNetError('Storage type mismatch detected. %d(src) vs. %d(buf.copy_buf)'
+                                 % (_STYPE_ID[src], _STYPE_ID[buf]))
             for v in vals[1:]:
                 if v.shape != shape:
                     raise MXNetError('KVStore.push: the values pushed for key %r differ in '
@@ -271,6 +291,11 @@ class KVStore(KVStoreBase):
         """The sum of vals as a new NDArray, on cpu_pinned(0) ('local' types) or on the first
         value's device ('device' types)."""
         ctx = cpu_pinned(0) if self._on_cpu else vals[0].context
+        if _stype(vals[0]) == 'row_sparse':
+            out = vals[0].copyto(ctx)
+            for v in vals[1:]:
+                out = out + v.copyto(ctx)
+            return out
         dev = ctx.torch_device
         comp = self._compression
         with torch.no_grad():
@@ -355,12 +380,15 @@ class KVStore(KVStoreBase):
 
         key: int or str, or a list of them. out: an NDArray or a list of NDArrays per key
         (same shape as the stored value; the dtype is cast). ignore_sparse: accepted for
-        compatibility (remx arrays are dense).
+        ignore_sparse: skip row_sparse outputs (MXNet's default); with False they receive the
+        whole stored value.
         """
         if out is None:
             raise KVStoreAssertionError('KVStore.pull needs out= (the arrays to write into)')
         pairs, is_str = _flatten(key, out, 'pull')
         self._check_key_type(is_str)
+        if ignore_sparse:
+            pairs = [(k, o) for k, o in pairs if _stype(o) == 'default']
         for k, o in pairs:
             self._check_out_shape(self._stored(k).shape, o)
         for k, o in pairs:
@@ -398,14 +426,68 @@ class KVStore(KVStoreBase):
         self.init(key, value)
         for k, o in opairs:
             self._check_out_shape(self._stored(k).shape, o)
+        values = [v for _, v in vpairs]
         for k, o in opairs:
-            self._store[k].copyto(o)
+            # the value itself already holds what it would receive: leaving it untouched
+            # keeps it usable in a graph being recorded (Trainer initializes deferred
+            # parameters from inside a forward, in row_sparse_pull)
+            if not any(o is v for v in values):
+                self._store[k].copyto(o)
 
     def row_sparse_pull(self, key, out=None, priority=0, row_ids=None):
-        """Pull selected rows of row_sparse values: not implemented in remx (storage is
-        dense)."""
-        raise MXNetError('KVStore.row_sparse_pull: sparse storage (row_sparse) is not '
-                         'implemented in remx; use pull')
+        """Pull the rows ``row_ids`` of row_sparse values into row_sparse ``out`` arrays.
+
+        key: int or str, or a list of them. out: a RowSparseNDArray or a list of them per key.
+        row_ids: an NDArray of row indices (duplicates and any order allowed) per output, or
+        one NDArray for all the outputs of a key. Each output holds exactly the requested rows
+        (sorted, unique) of the stored value.
+        """
+        if out is None:
+            raise KVStoreAssertionError('KVStore.row_sparse_pull needs out=')
+        if row_ids is None:
+            raise KVStoreAssertionError('KVStore.row_sparse_pull needs row_ids=')
+        if isinstance(row_ids, NDArray):
+            row_ids = [row_ids]
+        if not isinstance(row_ids, list):
+            raise KVStoreAssertionError('row_ids should be NDArray or list of NDArray')
+        first_out = out
+        single_rowid = len(row_ids) == 1 and isinstance(out, list)
+        if single_rowid:
+            first_out = [out[0]]
+        pairs, is_str = _flatten(key, first_out, 'row_sparse_pull')
+        rpairs, _ = _flatten(key, row_ids, 'row_sparse_pull')
+        if len(rpairs) != len(pairs):
+            raise KVStoreAssertionError("the number of row_ids doesn't match the number of "
+                                        "values")
+        self._check_key_type(is_str)
+        for k, o in pairs:
+            st = _stype(o)
+            if st != 'row_sparse':
+                raise MXNetError('Check failed: val_stype == kRowSparseStorage (%d vs. 1) : '
+                                 'Expected row_sparse storage type for row_sparse_pull values, '
+                                 'but detected storage type %d' % (_STYPE_ID[st], _STYPE_ID[st]))
+        for k, o in pairs:
+            stored = self._stored(k)
+            self._check_out_shape(stored.shape, o)
+            if _stype(stored) != 'row_sparse':
+                raise MXNetError('Check failed: local.storage_type() == kRowSparseStorage (%d '
+                                 'vs. 1) : PullRowSparse expects row_sparse src NDArray'
+                                 % _STYPE_ID[_stype(stored)])
+        from .ndarray import sparse as _sparse
+        for (k, o), (_, rid) in zip(pairs, rpairs):
+            stored = self._store[k]
+            rows = torch.unique(rid._data.detach().to('cpu').reshape(-1).to(torch.int64))
+            if rows.numel() and (int(rows[0]) < 0 or int(rows[-1]) >= stored.shape[0]):
+                raise MXNetError('KVStore.row_sparse_pull: row_ids out of range [0, %d)'
+                                 % stored.shape[0])
+            dense = stored._data.detach().to('cpu')
+            data = dense.index_select(0, rows).to(dtype=o._data.dtype)
+            res = _sparse.row_sparse_array((data.numpy(), rows.numpy()), shape=stored.shape,
+                                           ctx=o.context, dtype=o.dtype)
+            res.copyto(o)
+        if single_rowid:
+            for o in out[1:]:
+                out[0].copyto(o)
 
     def is_capable(self, capability):
         """Whether this store supports ``capability``; ``KVStoreBase.OPTIMIZER`` (updates
@@ -564,3 +646,25 @@ def _create_kvstore(kvstore, num_device, arg_params):
     else:
         update_on_kvstore &= kv.is_capable(KVStoreBase.OPTIMIZER)
     return kv, update_on_kvstore
+
+
+def _create_sparse_kvstore(kvstore):
+    """(kvstore, True) for training with row_sparse weights, as MXNet's
+    ``model._create_sparse_kvstore``: a store always exists (even for one device) and the
+    weights are always updated on it.
+
+    kvstore: a KVStore (used as is) or a type name; the store must support optimizers.
+    """
+    if isinstance(kvstore, KVStore):
+        kv = kvstore
+    elif isinstance(kvstore, str):
+        kv = create(kvstore)
+    else:
+        raise KVStoreTypeError("Cannot create '%s' KVStore with row_sparse parameters. The "
+                               "type must be KVStore or str." % (kvstore,))
+    if not kv.is_capable(KVStoreBase.OPTIMIZER):
+        raise KVStoreAssertionError('KVStore with sparse weight requires optimizer support. '
+                                    'However, type(kv) does not support optimizer. Please '
+                                    'consider other kvstore backends (e.g. dist_device) '
+                                    'instead.')
+    return kv, True

@@ -19,7 +19,7 @@ from .executor_manager import DataParallelExecutorManager, _check_arguments, _lo
 from .initializer import Uniform
 from .io import DataDesc
 from . import io
-from .kvstore import _create_kvstore
+from .kvstore import _create_kvstore, _create_sparse_kvstore  # noqa: F401 (MXNet's names)
 from . import metric
 from . import ndarray as nd
 from . import optimizer as opt

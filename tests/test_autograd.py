@@ -321,6 +321,13 @@ with autograd.record():
     b = a * a
 b.backward()
 OUT['after_write'] = a.grad
+g = nd.zeros((10,), dtype='int32')  # grad_req='add' accumulates in the integer buffer
+autograd.mark_variables([a], [g], grad_reqs='add')
+for _ in range(3):
+    with autograd.record():
+        b = nd.contrib.boolean_mask(a, a > 1).sum()
+    b.backward()
+OUT['add'] = g
 ''')
     a = nd.arange(0, 4, dtype='int32')
     a.attach_grad()

@@ -287,6 +287,69 @@ def test_kvstore_against_mxnet(tmp_path, reference):
     _assert_same(ref, ours)
 
 
+SPARSE = HELPERS + """
+os.environ['MXNET_STORAGE_FALLBACK_LOG_VERBOSE'] = '0'
+shape = (4, 3)
+kv = kvs.create('local')
+kv.init('d', nd.ones(shape))
+kv.init('r', (nd.arange(12).reshape(shape) * nd.array([[1], [0], [1], [1]])).tostype('row_sparse'))
+def rsp(ctx=mx.cpu()):
+    return nd.zeros(shape, stype='row_sparse', ctx=ctx)
+def dump(o):
+    return [o.stype, o.asnumpy()] + ([o.indices.asnumpy()] if o.stype == 'row_sparse' else [])
+o = nd.ones(shape).tostype('row_sparse') * 5
+kv.pull('r', out=o)                           # row_sparse outputs are skipped by default
+OUT['pull_ignored'] = dump(o)
+o = rsp(); kv.pull('r', out=o, ignore_sparse=False); OUT['pull_full'] = dump(o)
+o = rsp(); kv.pull('d', out=o, ignore_sparse=False); OUT['pull_dense_into_rsp'] = dump(o)
+o = nd.zeros(shape); kv.pull('r', out=o); OUT['pull_dense'] = dump(o)
+o = rsp(); kv.row_sparse_pull('r', out=o, row_ids=nd.array([[3, 1], [1, 0]]))
+OUT['rsp_pull'] = dump(o) + [o.data.shape]
+outs = [rsp(mx.cpu(i)) for i in range(2)]
+kv.row_sparse_pull('r', out=outs, row_ids=nd.array([2]))
+OUT['rsp_pull_shared_ids'] = [dump(x) + [str(x.context)] for x in outs]
+outs = [rsp(mx.cpu(i)) for i in range(2)]
+kv.row_sparse_pull('r', out=outs, row_ids=[nd.array([2]), nd.array([0, 3])])
+OUT['rsp_pull_ids_each'] = [dump(x) for x in outs]
+kv.init(['p', 'q'], [rsp(), rsp()])
+kv.push(['p', 'q'], [[nd.ones(shape).tostype('row_sparse'),
+                      (nd.ones(shape) * nd.array([[0], [1], [0], [0]])).tostype('row_sparse')],
+                     nd.ones(shape)])
+for k in 'pq':
+    o = rsp(); kv.pull(k, out=o, ignore_sparse=False); OUT['pushed_' + k] = dump(o)
+OUT['errs'] = [
+    err(lambda: kv.row_sparse_pull('d', out=rsp(), row_ids=nd.array([1])), 'PullRowSparse'),
+    err(lambda: kv.row_sparse_pull('r', out=nd.zeros(shape), row_ids=nd.array([1]))),
+    err(lambda: kv.row_sparse_pull('r', out=rsp())),
+    err(lambda: kv.row_sparse_pull('r', row_ids=nd.array([1]))),
+    err(lambda: kv.row_sparse_pull('r', out=[rsp()] * 2, row_ids=[nd.array([1])] * 3)),
+    err(lambda: kv.row_sparse_pull(3, out=rsp(), row_ids=nd.array([1]))),
+    err(lambda: kv.push('p', [nd.ones(shape), nd.ones(shape).tostype('row_sparse')]),
+        'Storage type mismatch'),
+    err(lambda: kv.push('p', nd.ones(shape).tostype('csr')), 'Unexpected storage type')]
+kv2 = kvs.create('local')
+kv2.init(0, rsp())
+seen = []
+def upd(k, m, s):
+    seen.append([m.stype, s.stype]); s[:] = s + m
+kv2._set_updater(upd)
+kv2.push(0, [nd.ones(shape).tostype('row_sparse')] * 2)
+o = rsp(); kv2.pull(0, out=o, ignore_sparse=False)
+OUT['updater'] = [seen, dump(o)]
+kv3 = kvs.create('device')
+kv3.init(0, rsp())
+kv3.push(0, [nd.ones(shape, ctx=mx.cpu(i)).tostype('row_sparse') for i in range(2)])
+o = rsp(mx.cpu(1)); kv3.row_sparse_pull(0, out=o, row_ids=nd.array([1, 2], ctx=mx.cpu(1)))
+OUT['device'] = dump(o) + [str(o.context)]
+"""
+
+
+def test_row_sparse_values(reference):
+    # row_sparse values: summed pushes, row_sparse_pull of the requested rows, pull skipping
+    # row_sparse outputs unless ignore_sparse=False, MXNet's storage-type errors
+    _assert_same(reference(SPARSE, attempts=3), run_local(SPARSE))
+
+
 def _assert_same(ref, ours):
     import json
     assert set(ref) == set(ours), sorted(set(ref) ^ set(ours))

@@ -3,6 +3,11 @@
 A Parameter holds one NDArray per context (replicas kept equal by the Trainer) and, unless
 ``grad_req='null'``, a gradient buffer per context marked as its autograd gradient. Shapes may
 have unknown dimensions (0) until the first forward pass fills them (deferred initialization).
+
+Storage types, as in MXNet 1.9.1: ``grad_stype='row_sparse'`` gives row_sparse gradient
+buffers (Embedding(sparse_grad=True)). ``stype='row_sparse'`` makes the value row_sparse: its
+truth lives in the Trainer's kvstore, and the per-context arrays only hold the rows last asked
+for with ``row_sparse_data(row_id)`` (``data()`` is refused); saving pulls every row.
 """
 import re
 import warnings
@@ -38,6 +43,10 @@ class GluonAssertionError(MXNetError, AssertionError):
 
 class GluonValueError(MXNetError, ValueError):
     """A bad Gluon argument that MXNet reported as ValueError."""
+
+
+class GluonTypeError(MXNetError, TypeError):
+    """A Gluon argument of a type MXNet 1.9.1 rejected with TypeError."""
 
 
 def _shape_known(shape):
@@ -87,9 +96,6 @@ class Parameter:
                 raise GluonAssertionError(
                     "%s for Parameter '%s' must be one of 'default', 'row_sparse', "
                                  "or 'csr', but got '%s'" % (kind, name, st))
-        if stype != 'default' or grad_stype != 'default':
-            raise MXNetError("Parameter '%s': sparse storage (%s/%s) is not implemented in remx"
-                             % (name, stype, grad_stype))
         self._stype = stype
         self._grad_stype = grad_stype
 
@@ -145,6 +151,12 @@ class Parameter:
         self._shape = new_shape
 
     def _set_trainer(self, trainer):
+        # the kvstore of its one Trainer holds a sparse parameter's value
+        if self._stype != 'default' and self._trainer is not None and trainer is not None \
+                and self._trainer is not trainer:
+            raise MXNetError("Failed to set the trainer for Parameter '%s' because it was "
+                             "already set. More than one trainers for a %s Parameter is not "
+                             "supported." % (self.name, self._stype))
         self._trainer = trainer
 
     # -- access --------------------------------------------------------------------------------
@@ -176,10 +188,20 @@ class Parameter:
                          "Parameters of nested child Blocks" % self.name)
 
     def data(self, ctx=None):
-        """This parameter's value on ctx (the only context when there is one)."""
+        """This parameter's value on ctx (the only context when there is one); sparse
+        parameters use ``row_sparse_data`` instead."""
+        if self._stype != 'default':
+            raise MXNetError("Cannot return a copy of Parameter '%s' on ctx %s via data() "
+                             "because its storage type is %s. Please use row_sparse_data() "
+                             "instead." % (self.name, str(ctx), self._stype))
         return self._check_and_get(self._data, ctx)
 
     def list_data(self):
+        """The values on every context, in creation order (dense parameters only)."""
+        if self._stype != 'default':
+            raise MXNetError("Cannot return copies of Parameter '%s' on all contexts via "
+                             "list_data() because its storage type is %s. Please use "
+                             "row_sparse_data() instead." % (self.name, self._stype))
         return self._check_and_get(self._data, list)
 
     def grad(self, ctx=None):
@@ -201,11 +223,36 @@ class Parameter:
             raise MXNetError("Parameter '%s' has not been initialized" % self.name)
         return self._ctx_list
 
-    def row_sparse_data(self, row_id):
-        raise MXNetError("Parameter '%s': row_sparse_data is not implemented in remx (dense "
-                         "storage only)" % self.name)
+    def _get_row_sparse(self, arr_list, ctx, row_id):
+        """Pull the rows ``row_id`` of this row_sparse parameter from its Trainer's kvstore
+        into the array(s) of ctx (``list``: every context) and return them."""
+        if not isinstance(row_id, NDArray):
+            raise GluonTypeError('row_id must have NDArray type, but %s is given'
+                                 % type(row_id))
+        if not self._trainer:
+            raise MXNetError("Cannot get row_sparse data for Parameter '%s' when no Trainer "
+                             "is created with it." % self.name)
+        results = self._check_and_get(arr_list, ctx)
+        self._trainer._row_sparse_pull(self, results, row_id)
+        return results
 
-    list_row_sparse_data = row_sparse_data
+    def row_sparse_data(self, row_id):
+        """The row_sparse value on row_id's context, holding only the rows in ``row_id``
+        (pulled from the Trainer's kvstore; the array is this parameter's own, the variable
+        gradients are computed for)."""
+        if self._stype != 'row_sparse':
+            raise MXNetError("Cannot return a copy of Parameter %s via row_sparse_data() "
+                             "because its storage type is %s. Please use data() instead."
+                             % (self.name, self._stype))
+        return self._get_row_sparse(self._data, row_id.context, row_id)
+
+    def list_row_sparse_data(self, row_id):
+        """``row_sparse_data`` on every context, in creation order."""
+        if self._stype != 'row_sparse':
+            raise MXNetError("Cannot return copies of Parameter '%s' on all contexts via "
+                             "list_row_sparse_data() because its storage type is %s. Please "
+                             "use data() instead." % (self.name, self._stype))
+        return self._get_row_sparse(self._data, list, row_id)
 
     # -- initialization --------------------------------------------------------------------------
     def initialize(self, init=None, ctx=None, default_init=initializer.Uniform(),
@@ -246,7 +293,7 @@ class Parameter:
                              % (self.name, str(self.shape)))
         with autograd.pause():
             if data is None:
-                data = nd.zeros(self.shape, dtype=self.dtype, ctx=cpu())
+                data = nd.zeros(self.shape, dtype=self.dtype, ctx=cpu(), stype=self._stype)
                 initializer.create(default_init)(
                     initializer.InitDesc(self.name, {'__init__': init}), data)
             self._init_impl(data, ctx)
@@ -266,7 +313,8 @@ class Parameter:
         if self.grad_req == 'null':
             self._grad = None
             return
-        self._grad = [nd.zeros(d.shape, dtype=d.dtype, ctx=d.context) for d in self._data]
+        self._grad = [nd.zeros(d.shape, dtype=d.dtype, ctx=d.context, stype=self._grad_stype)
+                      for d in self._data]
         autograd.mark_variables(self._data, self._grad, self.grad_req)
 
     def _check_load(self, data, cast_dtype=False, dtype_source='current'):
@@ -298,12 +346,14 @@ class Parameter:
                 if dtype_source == 'current':
                     data = data.astype(self.dtype, copy=False)
                 else:
-                    self._dtype = data.dtype
+                    self.dtype = data.dtype  # casts an initialized value, as MXNet does
             elif np.dtype(self.dtype).type != data.dtype:
                 raise GluonAssertionError("Failed loading Parameter '%s' from saved params: dtype "
                                  "incompatible expected %s vs saved %s. Set cast_dtype=True to "
                                  "cast the dtype of saved params."
                                  % (self.name, str(self.dtype), str(data.dtype)))
+        if data.stype != self._stype:
+            data = data.tostype(self._stype)
         if isinstance(ctx, Context):
             ctx = [ctx]
         if self._data is None:
@@ -325,7 +375,16 @@ class Parameter:
         self._deferred_init = ()
 
     def _reduce(self):
-        """The value averaged over contexts, on cpu (what save writes)."""
+        """The value averaged over contexts, on cpu (what save writes); a row_sparse
+        parameter's every row, from its Trainer's kvstore."""
+        if self._stype != 'default':
+            if not self._trainer:
+                raise MXNetError("Cannot get the value of %s Parameter '%s' when no Trainer "
+                                 "is created with it." % (self._stype, self.name))
+            all_rows = nd.arange(0, self.shape[0], dtype='int64', ctx=cpu())
+            data = nd.zeros(self.shape, stype=self._stype, dtype=self.dtype, ctx=cpu())
+            self._trainer._row_sparse_pull(self, data, all_rows, full_idx=True)
+            return data
         block = self.list_data()
         if len(block) == 1:
             return block[0].copyto(cpu())
@@ -368,11 +427,14 @@ class Parameter:
                              "initialized." % self.name)
 
     def zero_grad(self):
-        """Set the gradient buffers to 0."""
+        """Set the gradient buffers to 0 (a row_sparse one keeps no rows)."""
         if self._grad is None:
             return
         for g in self._grad:
-            g[:] = 0
+            if g.stype != 'default':
+                nd.zeros_like(g, out=g)
+            else:
+                g[:] = 0
 
     def var(self):
         """The Symbol variable standing for this parameter."""

@@ -4,6 +4,11 @@ Parameters are ordered by name (as MXNet does) and indexed 0..n-1 for the optimi
 kvstore keys). With several contexts (or a ``KVStore`` object passed in) the replicas'
 gradients are reduced through an ``mx.kv`` store; the update then runs either on the store
 (``update_on_kvstore``, the new weight is pulled into every replica) or on each replica.
+
+Sparse parameters follow MXNet 1.9.1: a row_sparse weight always lives in a kvstore (even with
+one context) and is updated there, its replicas filled by ``row_sparse_pull``; dense weights
+with row_sparse gradients push the gradients and pull them back (or, updated on the store, the
+weights), and with one context and no store are updated locally.
 """
 import os
 
@@ -51,6 +56,8 @@ class Trainer:
                              % type(params))
         self._params = []
         self._param2idx = {}
+        self._contains_sparse_weight = False
+        self._contains_sparse_grad = False
         for i, param in enumerate(params):
             if not isinstance(param, Parameter):
                 raise GluonValueError(
@@ -59,6 +66,10 @@ class Trainer:
             self._param2idx[param.name] = i
             self._params.append(param)
             param._set_trainer(self)
+            if param._stype != 'default':
+                self._contains_sparse_weight = True
+            if param._grad_stype != 'default':
+                self._contains_sparse_grad = True
         self._compression_params = compression_params
         self._contexts = self._check_contexts()
         self._init_optimizer(optimizer, optimizer_params or {})
@@ -109,34 +120,60 @@ class Trainer:
     def _init_kvstore(self):
         """Create the kvstore as MXNet 1.9.1 does.
 
-        One context with a kvstore name (and no distributed store): no kvstore, the Trainer
-        updates every parameter itself. A ``KVStore`` object is always used. With a store,
-        updates run on it (``update_on_kvstore``) unless ``update_on_kvstore=False``, the
-        environment variable MXNET_UPDATE_ON_KVSTORE=0, a 'local' store with a parameter of
-        more than 16M elements, or a store without the optimizer capability.
+        Sparse weights: always a store (``_create_sparse_kvstore``), updated on it
+        (``update_on_kvstore=False`` is a ValueError). Dense weights with sparse gradients: a
+        store as for dense training, but the update runs on it only for distributed stores
+        or when ``update_on_kvstore=True``. Dense training: one context with a kvstore name
+        (and no distributed store) gives no kvstore, the Trainer updates every parameter
+        itself; a ``KVStore`` object is always used. With a store, updates run on it unless
+        ``update_on_kvstore=False``, the environment variable MXNET_UPDATE_ON_KVSTORE=0, a
+        'local' store with a parameter of more than 16M elements, or a store without the
+        optimizer capability.
         """
-        from ..kvstore import _create_kvstore
+        from ..kvstore import _create_kvstore, _create_sparse_kvstore, KVStore
         config = self._kvstore_params
-        # reading every parameter raises DeferredInitializationError for deferred ones
-        ctx0 = self._contexts[0] if self._contexts else None
-        arg_arrays = {param.name: param.data(ctx0) for param in self._params}
-        kvstore, update_on_kvstore = _create_kvstore(config['kvstore'], len(self._contexts),
-                                                     arg_arrays)
-        self._distributed = 'dist' in kvstore.type if kvstore else False
-        if config['update_on_kvstore'] is not None:
-            update_on_kvstore = config['update_on_kvstore']
-        if update_on_kvstore:
-            if kvstore is None:
-                raise _TrainerAttributeError(
-                    'update_on_kvstore=True needs a kvstore, but none is used with %d '
-                    'context(s) and kvstore=%r (MXNet 1.9.1 fails here with "\'NoneType\' '
-                    'object has no attribute \'is_capable\'")'
-                    % (len(self._contexts), config['kvstore']))
-            if not kvstore.is_capable('optimizer'):
-                if config['update_on_kvstore']:
-                    raise GluonValueError('Please set update_on_kvstore=False when training '
-                                          'with {}'.format(type(kvstore)))
-                update_on_kvstore = False
+        if self._contains_sparse_weight:
+            kvstore, update_on_kvstore = _create_sparse_kvstore(config['kvstore'])
+            self._distributed = 'dist' in kvstore.type
+            if config['update_on_kvstore'] is False:
+                raise GluonValueError('Cannot set update_on_kvstore=False when sparse weights '
+                                      'are present.')
+        elif self._contains_sparse_grad:
+            ctx0 = self._contexts[0] if self._contexts else None
+            arg_arrays = {param.name: param.data(ctx0) for param in self._params}
+            kvstore, _ = _create_kvstore(config['kvstore'], len(self._contexts), arg_arrays)
+            self._distributed = 'dist' in kvstore.type if kvstore else False
+            # kv.row_sparse_pull of gradients does not exist: distributed stores update
+            update_on_kvstore = self._distributed
+            if config['update_on_kvstore'] is not None:
+                if config['update_on_kvstore'] is False and self._distributed:
+                    raise GluonValueError('Cannot set update_on_kvstore=False on dist kvstore '
+                                          'when sparse gradients are present.')
+                update_on_kvstore = config['update_on_kvstore']
+            if kvstore is not None and not isinstance(kvstore, KVStore):
+                raise GluonValueError('Cannot use {} for multi-device training with sparse '
+                                      'gradients'.format(type(kvstore)))
+        else:
+            # reading every parameter raises DeferredInitializationError for deferred ones
+            ctx0 = self._contexts[0] if self._contexts else None
+            arg_arrays = {param.name: param.data(ctx0) for param in self._params}
+            kvstore, update_on_kvstore = _create_kvstore(config['kvstore'], len(self._contexts),
+                                                         arg_arrays)
+            self._distributed = 'dist' in kvstore.type if kvstore else False
+            if config['update_on_kvstore'] is not None:
+                update_on_kvstore = config['update_on_kvstore']
+            if update_on_kvstore:
+                if kvstore is None:
+                    raise _TrainerAttributeError(
+                        'update_on_kvstore=True needs a kvstore, but none is used with %d '
+                        'context(s) and kvstore=%r (MXNet 1.9.1 fails here with "\'NoneType\' '
+                        'object has no attribute \'is_capable\'")'
+                        % (len(self._contexts), config['kvstore']))
+                if not kvstore.is_capable('optimizer'):
+                    if config['update_on_kvstore']:
+                        raise GluonValueError('Please set update_on_kvstore=False when '
+                                              'training with {}'.format(type(kvstore)))
+                    update_on_kvstore = False
         if kvstore:
             if self._compression_params:
                 kvstore.set_gradient_compression(self._compression_params)
@@ -151,15 +188,20 @@ class Trainer:
 
     def _init_params(self):
         """Initialize the parameters in the kvstore (broadcast context 0's value to every
-        replica); parameters still waiting for deferred initialization stay pending."""
+        replica; a sparse weight is only stored, its replicas get rows when pulled);
+        parameters still waiting for deferred initialization stay pending."""
         pending = []
         if self._kvstore:
             for param in self._params_to_init:
                 if param._deferred_init:
                     pending.append(param)
                     continue
-                arrays = param.list_data()
-                self._kvstore.broadcast(self._param2idx[param.name], arrays[0], arrays)
+                arrays = param._check_and_get(param._data, list)
+                idx = self._param2idx[param.name]
+                if param._stype != 'default':
+                    self._kvstore.init(idx, arrays[0])
+                else:
+                    self._kvstore.broadcast(idx, arrays[0], arrays)
         self._params_to_init = pending
 
     @property
@@ -173,6 +215,19 @@ class Trainer:
     def set_learning_rate(self, lr):
         """Set the optimizer's learning rate (fails when an lr_scheduler is set)."""
         self._optimizer.set_learning_rate(lr)
+
+    def _row_sparse_pull(self, parameter, out, row_id, full_idx=False):
+        """Pull the rows ``row_id`` of ``parameter`` from the kvstore into ``out`` (an array
+        or a list); ``full_idx`` (every row) pulls the whole value from a local store."""
+        self._prepare()
+        idx = self._param2idx[parameter.name]
+        if full_idx and 'dist' not in self._kvstore.type:
+            if row_id.size != out.shape[0]:
+                raise GluonAssertionError('full_idx pull needs every row id: %d given for %d '
+                                          'rows' % (row_id.size, out.shape[0]))
+            self._kvstore.pull(idx, out=out, priority=-idx, ignore_sparse=False)
+        else:
+            self._kvstore.row_sparse_pull(idx, out=out, row_ids=row_id, priority=-idx)
 
     def _check_and_rescale_grad(self, scale):
         self._optimizer.rescale_grad = scale
@@ -213,6 +268,16 @@ class Trainer:
         for i, param in enumerate(self._params):
             if param.grad_req == 'null':
                 continue
+            grads = param.list_grad()
+            if grads[0].stype != 'default':
+                # sparse gradients: push (the store sums them and, updating on it, updates
+                # its weight), then pull dense weights or the summed gradients back; a
+                # sparse weight's replicas are refilled by row_sparse_pull
+                kv.push(i, grads, priority=-i)
+                if param._stype == 'default':
+                    pull = param.list_data() if on_kv else grads
+                    kv.pull(i, pull, priority=-i, ignore_sparse=self._distributed)
+                continue
             if on_kv:
                 # the store sums the replicas' gradients, updates its copy of the weight
                 # and writes the new weight into every replica
@@ -236,7 +301,7 @@ class Trainer:
         for i, param in enumerate(self._params):
             if param.grad_req == 'null':
                 continue
-            datas = param.list_data()
+            datas = param._check_and_get(param._data, list)
             if not ignore_stale_grad:
                 for data in datas:
                     if not getattr(data, '_fresh_grad', False):

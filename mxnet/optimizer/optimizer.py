@@ -1055,6 +1055,11 @@ class _StatesUnpickler(pickle.Unpickler):
             return _Sized(cls, self._limit) if name in self._SIZED else cls
         if module in ('mxnet.ndarray.ndarray', 'mxnet.ndarray') and name == 'NDArray':
             return NDArray
+        if module in ('mxnet.ndarray.sparse', 'mxnet.ndarray') and \
+                name in ('RowSparseNDArray', 'CSRNDArray'):
+            # sparse states (momentum of a row_sparse weight): rebuilt from the binary format
+            from ..ndarray import sparse as _sparse
+            return getattr(_sparse, name)
         if module == 'copyreg' and name in ('_reconstructor', '__newobj__'):
             import copyreg
             fn, limit = getattr(copyreg, name), self._limit
