@@ -12,7 +12,7 @@ import torch
 from .base import MXNetError
 from . import _state
 from .util import _flags as _util_flags
-from .operator.registry import OpError, _clean
+from ._ops.registry import OpError, _clean
 
 __all__ = ['CachedOp']
 
@@ -371,7 +371,7 @@ class CachedOp:
     def _history_op(self):
         op = getattr(self, '_hop', None)
         if op is None:
-            from .operator.registry import OpDef
+            from ._ops.registry import OpDef
 
             def run(_attrs, *tensors):
                 r = self._call_tensors(list(tensors))

@@ -409,7 +409,7 @@ def get_symbol(x):
         raise MXNetError('Check failed: !Imperative::AGInfo::IsNone(*this): NDArray is not part '
                          'of a computation graph. Did you forget to turn on recording?')
     from .symbol.symbol import Symbol, _Node
-    from .operator.registry import get as _get_op
+    from ._ops.registry import get as _get_op
     memo = {}
 
     def convert(g):

@@ -117,7 +117,8 @@ class Executor:
         # forward() itself copies outputs that alias bound inputs
         self._run = compile_graph(order, symbol._heads, override, via_compute=True,
                                   clone_inputs=False, filename='<remx executor graph>')
-        self._loss_heads = [n.op is not None and n.op.name in _LOSS_OPS
+        self._loss_heads = [n.op is not None and (n.op.name in _LOSS_OPS or
+                                                  not n.op.needs_top_grad(n.attrs))
                             for n, _ in symbol._heads]
         self._grad_idx = [i for i, r in enumerate(reqs) if r != 'null']
         self._leaves = None
@@ -674,7 +675,7 @@ def _eliminate_common_expr(sym):
     attributes and inputs become one (not random, stateful or input-mutating ones); outputs
     that end up identical get a ``_copy`` node each after the first."""
     from .symbol.symbol import Symbol, _Node
-    from .operator.registry import get as _get_op
+    from ._ops.registry import get as _get_op
     memo = {}
     canon = {}
 

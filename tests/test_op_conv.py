@@ -298,7 +298,7 @@ def test_output_shapes_and_dtypes():
 
 
 def test_infer_shape_hooks():
-    from mxnet.operator import get
+    from mxnet._ops import get
     conv = get('Convolution')
     a = conv.parse_attrs({'kernel': (3, 3), 'num_filter': 8, 'num_group': 2})
     assert conv.infer_shape(a, [(2, 4, 9, 9), None, None]) == [(2, 4, 9, 9), (8, 2, 3, 3), (8,)]

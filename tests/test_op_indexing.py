@@ -447,7 +447,7 @@ def test_errors_leave_out_unchanged():
 
 def test_meta_shape_inference():
     import torch
-    from mxnet.operator import get
+    from mxnet._ops import get
     m = lambda *s, dt=torch.float32: torch.empty(s, device='meta', dtype=dt)  # noqa: E731
     cases = [
         ('slice', dict(begin=(None, 1), end=(None, None), step=(-1, 2)), [m(2, 5)], (2, 2)),

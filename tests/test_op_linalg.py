@@ -314,7 +314,7 @@ def test_linalg_local():
     assert M.asnumpy().max() == 1
     # meta-device forwards for shape inference
     import torch
-    from mxnet.operator import get
+    from mxnet._ops import get
     meta = lambda *s: torch.empty(s, device='meta')
     for name, kw, ins, shape in [
             ('dot', {}, (meta(2, 3, 4), meta(4, 5)), (2, 3, 5)),

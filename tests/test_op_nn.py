@@ -8,7 +8,7 @@ import torch
 
 import mxnet as mx
 from mxnet import nd, autograd
-from mxnet.operator import registry
+from mxnet._ops import registry
 from mxnet.test_utils import check_numeric_gradient
 
 # Each reference run starts a fresh MXNet process (~2-3 s), so the snippets below are run in

@@ -8,7 +8,7 @@ import torch
 import mxnet as mx
 from mxnet import nd, autograd
 from mxnet.base import MXNetError
-from mxnet.operator import get as get_op
+from mxnet._ops import get as get_op
 from mxnet.test_utils import check_numeric_gradient
 
 

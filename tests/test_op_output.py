@@ -274,7 +274,7 @@ OUT['x'] = x
     # predict mode: identity, no update
     y = nd.IdentityAttachKLSparseReg(x, avg)
     np.testing.assert_allclose(avg.asnumpy(), ref['avg2'], rtol=1e-6)
-    op = mx.operator.get('IdentityAttachKLSparseReg')
+    op = mx._ops.get('IdentityAttachKLSparseReg')
     assert op.infer_shape(op.parse_attrs({}), [(3, 4), None]) == [(3, 4), (4,)]
     with pytest.raises(mx.base.MXNetError):
         nd.IdentityAttachKLSparseReg(x, nd.ones((3,)))
@@ -367,7 +367,7 @@ def test_loss_gradients_match_implied_loss():
 
 
 def test_shape_hooks_and_inputs():
-    get = mx.operator.get
+    get = mx._ops.get
     so = get('SoftmaxOutput')
     assert so.infer_shape(so.parse_attrs({}), [(5, 4), None]) == [(5, 4), (5,)]
     assert so.infer_shape(so.parse_attrs({'multi_output': 'True'}),
@@ -403,7 +403,7 @@ def test_meta_shapes():
             ('SequenceReverse', [(4, 3, 2), (3,)], {'use_sequence_length': True}, (4, 3, 2)),
             ('CTCLoss', [(5, 3, 4), (3, 2)], {}, (3,)),
             ('softmax_cross_entropy', [(3, 4), (3,)], {}, (1,))]:
-        op = mx.operator.get(name)
+        op = mx._ops.get(name)
         ts = [torch.empty(s, device='meta') for s in shapes]
         assert tuple(op.compute(op.parse_attrs(kw), ts).shape) == out, name
 

@@ -345,7 +345,7 @@ def test_reduce_shapes_dtypes_local():
     assert x.asnumpy().max() == 1
     # meta-device forwards (shape inference for the Symbol layer)
     import torch
-    from mxnet.operator import get
+    from mxnet._ops import get
     m = torch.empty((2, 3, 4), device='meta')
     for name, kw, shape in [('sum', {'axis': 1}, (2, 4)), ('max', {'axis': (0, 2)}, (3,)),
                             ('prod', {}, (1,)), ('norm', {'axis': 2}, (2, 3)),

@@ -8,8 +8,8 @@ import torch
 
 from mxnet import nd, autograd
 from mxnet.base import MXNetError
-from mxnet.operator import get as get_op
-from mxnet.operator.rnn import param_size
+from mxnet._ops import get as get_op
+from mxnet._ops.rnn import param_size
 from mxnet.test_utils import check_numeric_gradient
 
 

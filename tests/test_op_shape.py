@@ -529,7 +529,7 @@ def test_bad_input_errors_name_operator():
 
 def test_out_and_meta():
     import torch
-    from mxnet.operator import get
+    from mxnet._ops import get
     x = nd.array(np.arange(6).reshape((2, 3)))
     out = nd.zeros((3, 2))
     r = nd.transpose(x, out=out)

@@ -247,7 +247,7 @@ def test_errors():
 def test_names_and_docs():
     for name in MATH + ['Cast', 'cast', 'amp_cast', 'amp_multicast', 'clip', 'all_finite',
                         'multi_all_finite', 'multi_sum_sq', 'multi_lars', 'reset_arrays']:
-        from mxnet.operator import get
+        from mxnet._ops import get
         assert 'Example' in get(name).doc, name
     for name in ['_copy', '_copyto', '_identity_with_attr_like_rhs']:
         assert hasattr(nd._internal, name), name
@@ -262,7 +262,7 @@ def test_names_and_docs():
 
 def test_meta_device():
     import torch
-    from mxnet.operator import get
+    from mxnet._ops import get
     t = torch.empty((2, 3), device='meta')
     for name in MATH + ['clip', 'Cast', 'amp_cast', 'all_finite']:
         op = get(name)

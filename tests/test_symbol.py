@@ -385,7 +385,7 @@ _SKIP_SWEEP = ('Pooling', 'Pooling_v1', 'fill_element_0index', 'multi_all_finite
 
 
 def test_every_op_default_construction(compare):
-    from mxnet.operator.registry import all_ops
+    from mxnet._ops.registry import all_ops
     names = sorted(k for k in all_ops() if not k.startswith('_') and
                    not k.startswith(('random_', 'preloaded_')) and k not in _SKIP_SWEEP)
     compare('''

@@ -20,7 +20,7 @@ from ..ndarray.ndarray import NDArray, _wrap
 from .. import io
 from .. import recordio
 from .._imcodec import decode_bgr, CodecMissingError
-from ..operator.image import resize_image
+from .._ops.image import resize_image
 
 __all__ = ['imread', 'imresize', 'imdecode', 'scale_down', 'copyMakeBorder', 'resize_short',
            'fixed_crop', 'random_crop', 'center_crop', 'color_normalize', 'random_size_crop',

@@ -165,7 +165,7 @@ def warp_affine(img, M, out_w, out_h, method, fill):
 def resize(img, new_h, new_w, method):
     """cv::resize of a (H, W, C) uint8 image."""
     import torch
-    from ..operator.image import resize_image
+    from .._ops.image import resize_image
     t = torch.from_numpy(np.require(img, requirements=['C', 'W']))
     return resize_image(t[None], int(new_h), int(new_w), int(method))[0].numpy()
 

@@ -16,8 +16,8 @@ import torch
 
 from ..base import MXNetError, _Null
 from .. import _state
-from ..operator.registry import register, Param, OpError
-from ..operator.params import Bool, Axis
+from .._ops.registry import register, Param, OpError
+from .._ops.params import Bool, Axis
 from .ndarray import NDArray, _wrap, _assign
 from . import sparse as _sp
 
@@ -136,7 +136,7 @@ def _zeros_like(opdef, attrs, arrays):
 
 
 def _install_unary():
-    from ..operator.registry import all_ops
+    from .._ops.registry import all_ops
     ops = all_ops()
     for n in _UNARY_KEEP:
         if n in ops:
@@ -624,7 +624,7 @@ def _lazy_update(opdef, attrs, arrays):
 
 
 def _install_lazy():
-    from ..operator.registry import all_ops
+    from .._ops.registry import all_ops
     ops = all_ops()
     for n in _LAZY_OPS:
         if n in ops:

@@ -23,7 +23,7 @@ __all__ = ['NDArray', 'array', 'empty', 'zeros', 'ones', 'full', 'arange', 'lins
            'not_equal', 'greater', 'greater_equal', 'lesser', 'lesser_equal', 'logical_and',
            'logical_or', 'logical_xor', 'negative', 'from_numpy', 'from_dlpack', 'moveaxis',
            'onehot_encode', 'concatenate', 'to_dlpack_for_read', 'to_dlpack_for_write',
-           'histogram', 'imdecode', 'split_v2', 'Custom']
+           'histogram', 'imdecode', 'split_v2']
 
 _STATE = _state.state
 
@@ -706,7 +706,7 @@ def _nonfinite_as_int(dtype):
 
 
 def _mx_mod(a, b):
-    from ..operator.elemwise import mod   # MXNet's %: 0 where the divisor is 0
+    from .._ops.elemwise import mod   # MXNet's %: 0 where the divisor is 0
     return mod(a, b)
 
 
@@ -1320,13 +1320,6 @@ def histogram(a, bins=10, range=None):
             return array(res), array(edges)
         return _internal._histogram(data=a, bin_cnt=bins, range=range)
     raise ValueError('bins argument should be either an integer or an NDArray')
-
-
-def Custom(*data, **kwargs):
-    """``nd.Custom(*data, op_type=...)`` runs a Python operator registered with
-    ``mx.operator.register``; custom operators are not implemented in remx yet."""
-    raise MXNetError('nd.Custom: custom operators (mx.operator.CustomOp / CustomOpProp) are not '
-                     'implemented in remx yet; mx.autograd.Function covers custom gradients')
 
 
 def imdecode(*args, **kwargs):

@@ -9,7 +9,7 @@ import inspect
 import torch
 
 from ..base import MXNetError, _Null
-from ..operator.registry import OpError
+from .._ops.registry import OpError
 from ..context import current_context
 from .. import _state
 from .ndarray import NDArray, _wrap, _assign, _record, _INT_GRAD, _proxy, _set_proxy
@@ -114,6 +114,8 @@ def invoke(opdef, arrays, kwargs, out=None):
 
 
 def make_function(opdef, func_name=None):
+    if getattr(opdef, 'nd_function', None) is not None:   # an op with its own binder (Custom)
+        return opdef.nd_function(func_name or opdef.name)
     inputs = opdef.inputs
     n_in = len(inputs)
     param_names = tuple(k for k in opdef.params if k != opdef.variadic)
@@ -269,7 +271,7 @@ def populate(op_mod, internal_mod, submodules):
     ``mx.nd.linalg.X``, ``_contrib_X`` ``mx.nd.contrib.X`` and so on (``submodules`` maps
     'linalg' etc. to module objects).
     """
-    from ..operator.registry import all_ops
+    from .._ops.registry import all_ops
     for nm, opdef in sorted(all_ops().items()):
         f = make_function(opdef, nm)
         setattr(internal_mod if nm.startswith('_') else op_mod, nm, f)

@@ -18,7 +18,7 @@ import torch
 from ..base import MXNetError
 from .. import ndarray as nd
 from ..ndarray import NDArray, zeros
-from ..operator import registry as _op_registry
+from .._ops import registry as _op_registry
 
 __all__ = ['AdaDelta', 'AdaGrad', 'Adam', 'Adamax', 'DCASGD', 'FTML', 'Ftrl', 'LARS', 'LBSGD',
            'NAG', 'NDabs', 'Nadam', 'Optimizer', 'RMSProp', 'SGD', 'SGLD', 'Signum', 'LAMB',

@@ -7,7 +7,7 @@ import sys as _sys
 import types as _types
 
 from ..base import _Null, numeric_types as _numeric, MXNetError as _MXNetError
-from .. import operator as _operator  # noqa: F401  (registers every op)
+from .. import _ops as _operator  # noqa: F401  (registers every op)
 from .symbol import Symbol, Variable, var, Group, load, load_json  # noqa: F401
 from . import register as _register
 

@@ -12,7 +12,7 @@ import reprlib
 import tempfile
 
 from ..base import MXNetError
-from ..operator.registry import get as _get_op
+from .._ops.registry import get as _get_op
 from .symbol import _topo, _Node, _hidden_key, HIDDEN_KEYS, _AUX_VAR_INIT
 
 MXNET_VERSION = 10901
@@ -32,7 +32,7 @@ def to_json(sym, remove_amp_cast=True):
             d['attrs'] = {a: n.dict[a] for a in sorted(n.dict)}
         entries = []
         if n.op is not None:
-            aux = n.op.aux
+            aux = n.op.aux_names(n.attrs)
             for nm, (c, i) in zip(n.input_names(), n.inputs):
                 ver = 0
                 if c.op is None and nm in aux:
@@ -224,8 +224,13 @@ def from_json(text):
             continue
         try:
             opdef = _get_op(nd['op'])
-            params = {a: b for a, b in raw.items() if a in opdef.params}
-            extra = _fix_hidden({a: b for a, b in raw.items() if a not in opdef.params})
+            if getattr(opdef, 'free_params', False):
+                # Custom: every attribute that is not a node attribute goes to the Prop
+                keep = [a for a in raw if not (a.startswith('__') or a in HIDDEN_KEYS)]
+            else:
+                keep = [a for a in raw if a in opdef.params]
+            params = {a: raw[a] for a in keep}
+            extra = _fix_hidden({a: b for a, b in raw.items() if a not in params})
             attrs = opdef.parse_attrs(params)
             n_in = None if opdef.variadic else len(opdef.list_inputs(attrs))
             node = _Node(opdef, name, attrs, None, inputs, versions)
@@ -247,9 +252,10 @@ def from_json(text):
         # MXNet upgrades pre-1.0 files by re-running composition hooks: aux variables of
         # BatchNorm get their initializer attribute
         for n in nodes:
-            if n.op is not None and n.op.aux:
+            names = n.op.aux_names(n.attrs) if n.op is not None else ()
+            if names:
                 for nm, (c, _) in zip(n.input_names(), n.inputs):
-                    if nm in n.op.aux and c.op is None and nm in _AUX_VAR_INIT:
+                    if nm in names and c.op is None and nm in _AUX_VAR_INIT:
                         c.dict.setdefault('__init__', _AUX_VAR_INIT[nm])
     heads = []
     for e in doc['heads']:

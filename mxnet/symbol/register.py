@@ -12,7 +12,7 @@ import inspect
 import numpy as np
 
 from ..base import MXNetError, _Null
-from ..operator.registry import get as _get_op, all_ops
+from .._ops.registry import get as _get_op, all_ops
 from .. import name as _name
 from .. import attribute as _attribute
 from .symbol import Symbol, _Node, _hidden_key, _AUX_VAR_INIT, HIDDEN_KEYS
@@ -106,7 +106,7 @@ def _build(opdef, hint, name, attr, pos, named, params):
             s = slots.get(nm)
             # MXNet's FSetInputVarAttrOnCompose: the initializer of a variable input (created
             # here or given) that has none, e.g. BatchNorm's moving_var, PReLU's gamma
-            init = _AUX_VAR_INIT.get(nm) if nm in opdef.aux else \
+            init = _AUX_VAR_INIT.get(nm) if nm in opdef.aux_names(attrs) else \
                 _INPUT_VAR_INIT.get((opdef.name, nm))
             if s is None:
                 vd = dict(dct)
@@ -144,6 +144,8 @@ def create(func_name, *syms, **params):
 
 
 def make_function(opdef, func_name=None):
+    if getattr(opdef, 'sym_function', None) is not None:  # an op with its own binder (Custom)
+        return opdef.sym_function(func_name or opdef.name)
     func_name = func_name or opdef.name
     hint = func_name.lower()
     inputs = opdef.inputs

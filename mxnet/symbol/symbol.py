@@ -17,7 +17,7 @@ import torch
 from ..base import (MXNetError, NotImplementedForSymbol, _DTYPE_NP_TO_MX, _DTYPE_MX_TO_NP,
                     numeric_types)
 from .. import attribute as _attribute
-from ..operator.params import Shape as _parse_shape
+from .._ops.params import Shape as _parse_shape
 
 __all__ = ['Symbol', 'Variable', 'var', 'Group', 'load', 'load_json']
 
@@ -142,9 +142,10 @@ def _topo(heads):
 def _aux_ids(order):
     aux = set()
     for n in order:
-        if n.op is not None and n.op.aux:
+        names = n.op.aux_names(n.attrs) if n.op is not None else ()
+        if names:
             for nm, (c, _) in zip(n.input_names(), n.inputs):
-                if nm in n.op.aux and c.op is None:
+                if nm in names and c.op is None:
                     aux.add(id(c))
     return aux
 
@@ -564,7 +565,8 @@ class Symbol:
             lines.append('Inputs:')
             for k, (c, i) in enumerate(n.inputs):
                 if c.op is None:
-                    ver = 1 if id(c) in aux and n.input_names()[k] in n.op.aux else 0
+                    ver = 1 if id(c) in aux and n.input_names()[k] in n.op.aux_names(n.attrs) \
+                        else 0
                     lines.append('\targ[%d]=%s(%d) version=%d' % (k, c.name, i, ver))
                 else:
                     lines.append('\targ[%d]=%s(%d)' % (k, c.name, i))
@@ -845,6 +847,8 @@ def _meta_run(node, shapes, dtypes):
     forward costs microseconds. Ops that fail on zeros (a Cholesky of zeros, ...) go on to
     meta; the RNG state is kept, so sampling ops do not move the random stream."""
     op = node.op
+    if getattr(op, 'infer_outputs', None) is not None:   # the op knows (Custom's Prop)
+        return op.infer_outputs(node.attrs, shapes, dtypes)
     total = sum(int(np.prod(s, dtype=np.int64)) for s in shapes)
     for device in (('cpu', 'meta') if total <= (1 << 20) else ('meta', 'cpu')):
         tensors = []

@@ -229,7 +229,7 @@ def _interp(interp, sizes):
 
 
 def _resize_nd(img, w, h, interp):
-    from ....operator.image import resize_image
+    from ...._ops.image import resize_image
     from ....ndarray.ndarray import _wrap
     return _wrap(resize_image(img._data.unsqueeze(0), h, w, interp)[0])
 

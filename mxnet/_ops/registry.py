@@ -153,6 +153,15 @@ class OpDef:
             self._cache[key] = attrs
         return attrs
 
+    def needs_top_grad(self, attrs):
+        """Whether backward uses the output gradient (False: a loss; backward() may be
+        called without head gradients)."""
+        return True
+
+    def aux_names(self, attrs):
+        """Names of the inputs that are auxiliary states (fixed per op, except Custom's)."""
+        return self.aux
+
     def n_out(self, attrs):
         n = self.num_outputs
         return n(attrs) if callable(n) else n
