@@ -11,6 +11,7 @@ import torch
 
 from .base import MXNetError
 from . import _state
+from . import _tape
 from .util import _flags as _util_flags
 from ._ops.registry import OpError, _clean
 
@@ -26,71 +27,12 @@ _KNOWN_FLAGS = frozenset(['static_alloc', 'static_shape', 'inline_limit', 'forwa
 
 # names the op hooks (register_op_hook, monitors) see. MXNet names an operator's inputs by its
 # FListInputNames and its outputs by its FListOutputNames; operators registering neither get
-# 'input0', 'input1', ... and '0', '1', ... instead (node_input0, node_0). These are the
-# operators MXNet 1.9.1 registers without them (measured with its monitor callbacks).
-_MON_INDEXED_INPUTS = frozenset([
-    'Activation', 'BlockGrad', 'Cast', 'Flatten', 'Reshape', 'SoftmaxActivation', '_copy',
-    '_div_scalar', '_equal_scalar', '_greater_equal_scalar', '_greater_scalar',
-    '_hypot_scalar', '_lesser_equal_scalar', '_lesser_scalar', '_logical_and_scalar',
-    '_logical_or_scalar', '_logical_xor_scalar', '_maximum_scalar', '_minimum_scalar',
-    '_minus_scalar', '_mod_scalar', '_mul_scalar', '_not_equal_scalar', '_plus_scalar',
-    '_power_scalar', '_random_exponential_like', '_random_gamma', '_random_gamma_like',
-    '_random_generalized_negative_binomial_like', '_random_negative_binomial_like',
-    '_random_normal_like', '_random_poisson_like', '_random_uniform_like', '_rdiv_scalar',
-    '_rminus_scalar', '_rmod_scalar', '_rpower_scalar', '_sample_multinomial', 'abs',
-    'amp_cast', 'arccos', 'arccosh', 'arcsin', 'arcsinh', 'arctan', 'arctanh', 'argmax',
-    'argmin', 'argsort', 'broadcast_axis', 'broadcast_to', 'cbrt', 'ceil', 'clip', 'cos',
-    'cosh', 'degrees', 'erf', 'erfinv', 'exp', 'expand_dims', 'expm1', 'fix', 'floor',
-    'gamma', 'gammaln', 'hard_sigmoid', 'log', 'log10', 'log1p', 'log2', 'logical_not',
-    'make_loss', 'max', 'mean', 'min', 'nanprod', 'nansum', 'negative', 'norm', 'ones_like',
-    'prod', 'radians', 'rcbrt', 'reciprocal', 'relu', 'rint', 'round', 'rsqrt', 'shape_array',
-    'sigmoid', 'sign', 'sin', 'sinh', 'size_array', 'slice', 'slice_axis', 'smooth_l1',
-    'softmin', 'softsign', 'sqrt', 'square', 'sum', 'tan', 'tanh', 'topk', 'transpose',
-    'trunc', 'zeros_like'])
-_MON_INDEXED_OUTPUTS = frozenset([
-    'BlockGrad', 'CTCLoss', 'Cast', 'Embedding', 'Flatten', 'LinearRegressionOutput',
-    'LogisticRegressionOutput', 'MAERegressionOutput', 'Reshape', '_copy', '_div_scalar',
-    '_equal', '_equal_scalar', '_greater', '_greater_equal', '_greater_equal_scalar',
-    '_greater_scalar', '_hypot', '_hypot_scalar', '_identity_with_attr_like_rhs', '_lesser',
-    '_lesser_equal', '_lesser_equal_scalar', '_lesser_scalar', '_linalg_det',
-    '_linalg_extractdiag', '_linalg_extracttrian', '_linalg_gelqf', '_linalg_gemm',
-    '_linalg_gemm2', '_linalg_inverse', '_linalg_makediag', '_linalg_potrf', '_linalg_potri',
-    '_linalg_slogdet', '_linalg_sumlogdiag', '_linalg_syevd', '_linalg_syrk', '_linalg_trmm',
-    '_linalg_trsm', '_logical_and', '_logical_and_scalar', '_logical_or',
-    '_logical_or_scalar', '_logical_xor', '_logical_xor_scalar', '_maximum',
-    '_maximum_scalar', '_minimum', '_minimum_scalar', '_minus_scalar', '_mod', '_mod_scalar',
-    '_mul_scalar', '_not_equal', '_not_equal_scalar', '_np_cumsum', '_plus_scalar', '_power',
-    '_power_scalar', '_random_exponential_like', '_random_gamma', '_random_gamma_like',
-    '_random_generalized_negative_binomial_like', '_random_negative_binomial_like',
-    '_random_normal_like', '_random_pdf_dirichlet', '_random_pdf_exponential',
-    '_random_pdf_gamma', '_random_pdf_generalized_negative_binomial',
-    '_random_pdf_negative_binomial', '_random_pdf_normal', '_random_pdf_poisson',
-    '_random_pdf_uniform', '_random_poisson_like', '_random_uniform_like', '_rdiv_scalar',
-    '_rminus_scalar', '_rmod_scalar', '_rpower_scalar', '_sample_exponential',
-    '_sample_gamma', '_sample_generalized_negative_binomial', '_sample_multinomial',
-    '_sample_negative_binomial', '_sample_normal', '_sample_poisson', '_sample_uniform',
-    '_split_v2', 'abs', 'add_n', 'amp_cast', 'amp_multicast', 'arccos', 'arccosh', 'arcsin',
-    'arcsinh', 'arctan', 'arctanh', 'argmax', 'argmin', 'argsort', 'batch_dot',
-    'broadcast_add', 'broadcast_axis', 'broadcast_div', 'broadcast_equal',
-    'broadcast_greater', 'broadcast_greater_equal', 'broadcast_hypot', 'broadcast_lesser',
-    'broadcast_lesser_equal', 'broadcast_like', 'broadcast_logical_and',
-    'broadcast_logical_or', 'broadcast_logical_xor', 'broadcast_maximum', 'broadcast_minimum',
-    'broadcast_mod', 'broadcast_mul', 'broadcast_not_equal', 'broadcast_power',
-    'broadcast_sub', 'broadcast_to', 'cbrt', 'ceil', 'clip', 'cos', 'cosh', 'degrees', 'diag',
-    'dot', 'elemwise_div', 'elemwise_mul', 'elemwise_sub', 'erf', 'erfinv', 'exp',
-    'expand_dims', 'expm1', 'fix', 'flip', 'floor', 'gamma', 'gammaln', 'gather_nd',
-    'hard_sigmoid', 'log', 'log10', 'log1p', 'log2', 'log_softmax', 'logical_not', 'max',
-    'mean', 'min', 'moments', 'nanprod', 'nansum', 'negative', 'norm', 'one_hot', 'ones_like',
-    'pick', 'prod', 'radians', 'rcbrt', 'reciprocal', 'relu', 'repeat', 'reshape_like',
-    'rint', 'round', 'rsqrt', 'scatter_nd', 'shape_array', 'sigmoid', 'sign', 'sin', 'sinh',
-    'size_array', 'slice', 'slice_axis', 'slice_like', 'smooth_l1', 'softmax_cross_entropy',
-    'softsign', 'sqrt', 'square', 'squeeze', 'stack', 'sum', 'take', 'tan', 'tanh', 'tile',
-    'topk', 'transpose', 'trunc', 'where', 'zeros_like'])
-
-
+# 'input0', 'input1', ... and '0', '1', ... instead (node_input0, node_0): the ops registered
+# with monitor_indexed_inputs / monitor_indexed_outputs (measured against MXNet 1.9.1's
+# monitor callbacks).
 def monitor_input_names(n):
     """The names MXNet's op hooks give node ``n``'s inputs (without the node-name prefix)."""
-    if n.op.name in _MON_INDEXED_INPUTS:
+    if n.op.monitor_indexed_inputs:
         return ['input%d' % i for i in range(len(n.inputs))]
     return n.input_names()
 
@@ -98,7 +40,7 @@ def monitor_input_names(n):
 def monitor_output_names(n):
     """The full names MXNet's op hooks give node ``n``'s visible outputs."""
     names = n.output_names()
-    if n.op.name in _MON_INDEXED_OUTPUTS:
+    if n.op.monitor_indexed_outputs:
         return ['%s_%d' % (n.name, i) for i in range(len(names))]
     return names
 
@@ -107,18 +49,12 @@ def _single(n):
     return n.op is None or n.num_outputs() == 1
 
 
-# creation ops whose shape may hold 0s in a symbolic graph: MXNet reads 0 as "unknown" and
-# takes the size from shape inference (the RNN layers' begin_state: zeros((L, 0, H))); without
-# np_shape semantics an empty shape () is unknown too (sym.random.normal(...) + x)
-_DYN_CREATION = frozenset(['_zeros', '_ones', '_full', '_empty', '_zeros_without_dtype',
-                           '_random_uniform', '_random_normal', '_random_gamma',
-                           '_random_exponential', '_random_poisson', '_random_negative_binomial',
-                           '_random_generalized_negative_binomial', '_random_randint'])
-
-
 def creation_shape_unknown(n):
-    """Whether creation node n's shape attribute leaves its output shape to inference."""
-    if n.op is None or n.op.name not in _DYN_CREATION:
+    """Whether creation node n's shape attribute leaves its output shape to inference: for
+    ops with ``dynamic_shape`` a shape with 0s (MXNet reads 0 as "unknown" and takes the size
+    from shape inference: the RNN layers' begin_state zeros((L, 0, H))), and without np_shape
+    semantics an empty shape () too (sym.random.normal(...) + x)."""
+    if n.op is None or not n.op.dynamic_shape:
         return False
     shape = tuple(getattr(n.attrs, 'shape', None) or ())
     return 0 in shape or any(d < 0 for d in shape) or (not shape and not _util_flags.np_shape)
@@ -400,9 +336,8 @@ class CachedOp:
                     return
 
     def _record(self, args, outs):
-        from .ndarray import ndarray as _ndm
         if not self._inlined():
-            _ndm._record(self._history_op(), None, args, outs)
+            _tape.record(self._history_op(), None, args, outs)
             return
         k = 0
         ents = {}
@@ -413,11 +348,10 @@ class CachedOp:
                 e = getattr(a, '_node', None)
                 if e is None:
                     # a leaf that is not a marked variable: MXNet names it nullN
-                    e = a._node = (_ndm._GNode(None, 'null%d' % next(_ndm._VAR_COUNT), None,
-                                               ()), 0)
+                    e = a._node = _tape.leaf_entry()
                 ents[(id(n), 0)] = e
                 continue
-            node = _ndm._GNode(n.op.name, next(_ndm._NODE_COUNT), n.attrs,
+            node = _tape.GNode(n.op.name, _tape.NAMES.node(), n.attrs,
                                [ents[(id(c), j)] for c, j in n.inputs])
             for i in range(n.total_outputs()):
                 ents[(id(n), i)] = (node, i)

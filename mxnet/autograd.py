@@ -6,16 +6,17 @@
   ``x.grad``; a post-accumulate hook moves torch's gradient into ``x.grad`` by MXNet's grad_req
   ('write' overwrites, 'add' accumulates), so ``x.grad`` is the same handle across steps.
 * ``grad(..., create_graph=True)`` returns new arrays that are themselves differentiable.
+
+This module is the public API; the tape (recorded history, variables and their gradient
+hooks, integer autograd, the calls into torch's engine) is ``mxnet/_tape.py``.
 """
-import itertools
-import weakref
 
 import torch
 
 from .base import MXNetError
 from ._state import state as _state
-from .ndarray import ndarray as _nd_mod
-from .ndarray.ndarray import NDArray, array, _wrap, _opctx, _GNode
+from . import _tape
+from .ndarray.ndarray import NDArray, array, _wrap, _opctx
 
 # MXNet's autograd module has no __all__, so ``from mxnet.autograd import *`` also gives the
 # NDArray class and the array function it imports; code written against MXNet relies on that
@@ -23,7 +24,7 @@ __all__ = ['record', 'pause', 'train_mode', 'predict_mode', 'is_recording', 'is_
            'set_recording', 'set_training', 'mark_variables', 'backward', 'grad', 'Function',
            'get_symbol', 'NDArray', 'array']
 
-_GRAD_REQS = ('write', 'add', 'null')
+_GRAD_REQS = _tape.GRAD_REQS
 
 
 def set_recording(is_recording):
@@ -95,79 +96,6 @@ def predict_mode():
 
 
 # ----------------------------------------------------------------------------------------------
-def _grad_hook(ref):
-    def hook(t):
-        g = t.grad
-        t.grad = None
-        arr = ref()
-        if arr is None or g is None or arr._grad is None:
-            return
-        req = arr._grad_req
-        buf = arr._grad
-        arr._fresh = True
-        if req == 'write':
-            if g.shape == buf._data.shape and g.dtype == buf._data.dtype and \
-                    g.device == buf._data.device and g.is_contiguous():
-                buf._data = g.detach()
-            else:
-                with torch.no_grad():
-                    buf._data.copy_(g)
-        elif req == 'add':
-            with torch.no_grad():
-                # an integer variable's float64 proxy gradient is cast to the buffer's dtype
-                buf._data.add_(g if g.dtype is buf._data.dtype else g.to(buf._data.dtype))
-    return hook
-
-
-def _make_variable(arr, grad_buf, grad_req):
-    """Make arr's tensor a grad-requiring torch leaf whose gradient lands in grad_buf."""
-    if grad_req not in _GRAD_REQS:
-        raise MXNetError("grad_req must be one of %s, got '%s'" % (_GRAD_REQS, grad_req))
-    t = arr._data
-    if grad_req == 'null':
-        if t.requires_grad:
-            arr._data = t.detach()
-        if getattr(arr, '_ip', None) is not None:
-            arr._ip = None
-        arr._grad = None
-        arr._grad_req = 'null'
-        return
-    if not t.is_leaf:
-        t = t.detach()
-    if not (t.is_floating_point() or t.is_complex()):
-        if t.dtype is torch.bool:
-            raise MXNetError('attach_grad: boolean arrays cannot have gradients')
-        # an integer variable: a float64 proxy carries it in torch's graph (ndarray.py,
-        # "integer autograd"); its gradient is cast to the array's dtype
-        arr._data = t
-        p = t.to(torch.float64).requires_grad_(True)
-        p._mx_version = t._version
-        ref = weakref.ref(arr)
-        p._mx_hook_owner = (ref, p.register_post_accumulate_grad_hook(_grad_hook(ref)))
-        arr._ip = p
-        _nd_mod._INT_GRAD[0] = True
-        arr._grad = grad_buf
-        arr._grad_req = grad_req
-        arr._node = (_GNode(None, 'var%d' % next(_nd_mod._VAR_COUNT), None, ()), 0)
-        return
-    if getattr(arr, '_ip', None) is not None:
-        arr._ip = None
-    if not t.requires_grad:
-        t.requires_grad_(True)
-    handles = getattr(t, '_mx_hook_owner', None)
-    if handles is None or handles[0]() is not arr:
-        if handles is not None:
-            handles[1].remove()
-        ref = weakref.ref(arr)
-        h = t.register_post_accumulate_grad_hook(_grad_hook(ref))
-        t._mx_hook_owner = (ref, h)
-    arr._data = t
-    arr._grad = grad_buf
-    arr._grad_req = grad_req
-    # MXNet names a marked variable varN (one counter with the nullN of unmarked leaves)
-    arr._node = (_GNode(None, 'var%d' % next(_nd_mod._VAR_COUNT), None, ()), 0)
-
-
 def _attach_grad(arr, grad_req='write', stype=None):
     if grad_req not in _GRAD_REQS:
         raise MXNetError("grad_req must be one of %s, got '%s'" % (_GRAD_REQS, grad_req))
@@ -182,7 +110,7 @@ def _attach_grad(arr, grad_req='write', stype=None):
         buf = sparse.zeros(stype, arr.shape, ctx=arr.context, dtype=arr.dtype)
     else:
         raise MXNetError("attach_grad: unknown storage type '%s'" % stype)
-    _make_variable(arr, buf, grad_req)
+    _tape.make_variable(arr, buf, grad_req)
 
 
 def mark_variables(variables, gradients, grad_reqs='write'):
@@ -197,7 +125,7 @@ def mark_variables(variables, gradients, grad_reqs='write'):
         if g is not None and g.shape != v.shape:
             raise MXNetError('mark_variables: gradient shape %s does not match variable %s'
                              % (g.shape, v.shape))
-        _make_variable(v, g, r)
+        _tape.make_variable(v, g, r)
 
 
 def _parse_heads(heads, head_grads):
@@ -213,64 +141,7 @@ def _parse_heads(heads, head_grads):
     if len(head_grads) != len(heads):
         raise MXNetError('heads and head_grads must have the same length (%d vs %d)'
                          % (len(heads), len(head_grads)))
-    ts, gs = [], []
-    for h, g in zip(heads, head_grads):
-        t = h._data
-        if not t.requires_grad and _nd_mod._INT_GRAD[0]:
-            p = _nd_mod._proxy(h)  # an integer head: differentiate its float proxy
-            if p is not None:
-                t = p
-        if not t.requires_grad:
-            raise MXNetError('Cannot differentiate node because it is not in a computational '
-                             'graph. You need to set is_recording to true or use '
-                             'autograd.record() to save computational graphs for backward. If '
-                             'you want to differentiate the same graph twice, you need to pass '
-                             'retain_graph=True to backward.')
-        ts.append(t)
-        if g is None:
-            gs.append(torch.ones_like(t))
-        else:
-            gt = g._data
-            if tuple(gt.shape) != tuple(t.shape):
-                raise MXNetError('head gradient shape %s does not match head shape %s'
-                                 % (tuple(gt.shape), tuple(t.shape)))
-            gs.append(gt.to(t.dtype))
-    return ts, gs
-
-
-def _torch_error(e):
-    msg = str(e).split('\n')[0]
-    if 'second time' in msg or 'freed' in msg:
-        return MXNetError('Cannot differentiate the same graph twice: pass retain_graph=True to '
-                          'the first backward (%s)' % msg)
-    return MXNetError('backward failed: %s' % msg)
-
-
-# torch's C++ autograd engine. torch.autograd.backward/grad validate head gradients in Python,
-# and the first call with explicit head gradients imports torch's symbolic-shape machinery
-# (sympy: ~0.5 s inside a user's first training step). Our heads and head gradients are
-# already checked (_parse_heads), so the engine is called directly where it exists.
-_ENGINE = getattr(getattr(torch.autograd, 'Variable', None), '_execution_engine', None)
-
-
-def _run_backward(ts, gs, retain_graph):
-    """Accumulate d(sum ts*gs)/d(leaf) into the leaves' .grad (torch.autograd.backward)."""
-    if _ENGINE is None:
-        torch.autograd.backward(ts, gs, retain_graph=retain_graph)
-    else:
-        _ENGINE.run_backward(tuple(ts), tuple(gs), bool(retain_graph), False, (), True, True)
-
-
-def _run_grad(ts, inputs, gs, retain_graph, create_graph=False):
-    """Gradients of ts (weighted by gs) w.r.t. inputs, None where unused (torch.autograd.grad
-    with allow_unused=True)."""
-    if _ENGINE is None:
-        return torch.autograd.grad(ts, inputs, gs, retain_graph=retain_graph,
-                                   create_graph=create_graph, allow_unused=True)
-    if retain_graph is None:
-        retain_graph = create_graph
-    return _ENGINE.run_backward(tuple(ts), tuple(gs), bool(retain_graph), bool(create_graph),
-                                tuple(inputs), True, False)
+    return _tape.head_tensors(heads, head_grads)
 
 
 def backward(heads, head_grads=None, retain_graph=False, train_mode=True):
@@ -279,9 +150,9 @@ def backward(heads, head_grads=None, retain_graph=False, train_mode=True):
     prev = _state.training
     _state.training = train_mode
     try:
-        _run_backward(ts, gs, retain_graph)
+        _tape.run_backward(ts, gs, retain_graph)
     except RuntimeError as e:
-        raise _torch_error(e) from None
+        raise _tape.torch_error(e) from None
     finally:
         _state.training = prev
     if not retain_graph:
@@ -289,48 +160,7 @@ def backward(heads, head_grads=None, retain_graph=False, train_mode=True):
 
 
 def _clear_heads(heads):
-    """After a backward that does not retain the graph, MXNet clears the heads' history: they
-    are no longer in a computational graph, so a second backward from them fails (torch would
-    let it through for graphs that saved no tensors) and they may be assigned to again."""
-    heads = [heads] if isinstance(heads, NDArray) else list(heads)
-    entries = [getattr(h, '_node', None) for h in heads]
-    for h in heads:
-        t = h._data
-        if t.requires_grad and not t.is_leaf:
-            h._data = t.detach()
-            if getattr(h, '_node', None) is not None:
-                h._node = None
-        p = getattr(h, '_ip', None)  # an integer head's proxy (ndarray.py, integer autograd)
-        if p is not None and not p.is_leaf:
-            h._ip = None
-    _clear_history(entries)
-
-
-def _clear_history(entries):
-    """MXNet clears every node of the graph a backward went through (the history of every
-    array computed in it, not only the heads'): such an array used in a later recording is a
-    constant there, so a new graph built on, say, an RNN's last state does not reach into the
-    freed one (which torch would refuse: "backward through the graph a second time").
-    Marked variables keep their gradients."""
-    stack = [e[0] for e in entries if e is not None]
-    while stack:
-        node = stack.pop()
-        if node.op is None:
-            continue
-        inputs, outs = node.inputs, node.outs
-        node.inputs, node.outs = (), ()
-        for r in outs:
-            a = r()
-            if a is None:
-                continue
-            e = getattr(a, '_node', None)
-            if e is None or e[0] is not node:
-                continue  # assigned to since: another history
-            t = a._data
-            if t.requires_grad and not t.is_leaf:
-                a._data = t.detach()
-            a._node = None
-        stack.extend(c for c, _ in inputs)
+    _tape.clear_heads([heads] if isinstance(heads, NDArray) else list(heads))
 
 
 def grad(heads, variables, head_grads=None, retain_graph=None, create_graph=False,
@@ -345,7 +175,7 @@ def grad(heads, variables, head_grads=None, retain_graph=None, create_graph=Fals
         variables = [variables]
     vts = []
     for v in variables:
-        p = _nd_mod._proxy(v) if _nd_mod._INT_GRAD[0] else None
+        p = _tape.proxy(v) if _tape.INT_GRAD[0] else None
         if p is not None:
             vts.append(p)
             continue
@@ -358,9 +188,9 @@ def grad(heads, variables, head_grads=None, retain_graph=None, create_graph=Fals
     prev = _state.training
     _state.training = train_mode
     try:
-        res = _run_grad(ts, vts, gs, retain_graph, create_graph)
+        res = _tape.run_grad(ts, vts, gs, retain_graph, create_graph)
     except RuntimeError as e:
-        raise _torch_error(e) from None
+        raise _tape.torch_error(e) from None
     finally:
         _state.training = prev
     if not retain_graph:
@@ -379,12 +209,11 @@ def grad(heads, variables, head_grads=None, retain_graph=None, create_graph=Fals
 
 # ----------------------------------------------------------------------------------------------
 # recorded history (autograd.get_symbol). While recording, every operator with an input in the
-# graph leaves a light record on its outputs (NDArray._node = (_GNode, output index)); marked
+# graph leaves a light record on its outputs (NDArray._node = (_tape.GNode, index)); marked
 # variables carry one from attach_grad/mark_variables. Nothing is kept when not recording.
 def _reset_names():
     """Restart the varN / node_N counters (as in a fresh process; for tests)."""
-    _nd_mod._VAR_COUNT = itertools.count()
-    _nd_mod._NODE_COUNT = itertools.count()
+    _tape.NAMES.reset()
 
 
 def get_symbol(x):

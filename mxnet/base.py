@@ -407,3 +407,26 @@ def data_dir_default():
 def data_dir():
     """MXNet's data directory (datasets, model files): ``$MXNET_HOME``, else the default."""
     return os.getenv('MXNET_HOME', data_dir_default())
+
+
+def _atomic_write(fname, data):
+    """Write ``data`` (bytes, or str as UTF-8 text) to ``fname`` through a temporary file
+    beside it renamed into place, so a crash mid-write leaves any previous file intact. The
+    file gets the permissions an ordinary ``open(fname, 'w')`` would (0666 less the umask);
+    the temporary file is removed on any failure. Every file remx writes goes through here
+    (NDArray .params, symbol JSON, optimizer states, Gluon models, profiles)."""
+    import tempfile
+    fname = os.fspath(fname)
+    d = os.path.dirname(os.path.abspath(fname))
+    fd, tmp = tempfile.mkstemp(prefix='.' + os.path.basename(fname) + '.', dir=d)
+    try:
+        with os.fdopen(fd, 'wb') as f:
+            f.write(data.encode('utf-8') if isinstance(data, str) else data)
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)   # mkstemp makes 0600
+        os.replace(tmp, fname)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise

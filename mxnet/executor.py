@@ -18,22 +18,14 @@ import torch
 
 from .base import MXNetError
 from . import _state
-from .autograd import _run_grad
+from ._tape import run_grad as _run_grad
 from ._cached_op import _dynamic_nodes, compile_graph, concrete_attrs
 from .ndarray import _GRAD_REQ_MAP
 
 __all__ = ['Executor']
 
 _GRAD_REQS = ('null', 'write', 'add')
-# operators whose gradient ignores the head gradient: backward() needs no out_grads for them
-_LOSS_OPS = frozenset(['SoftmaxOutput', 'SVMOutput', 'MakeLoss', 'make_loss', 'BlockGrad',
-                       'LinearRegressionOutput', 'LogisticRegressionOutput',
-                       'MAERegressionOutput', 'IdentityAttachKLSparseReg'])
 _STATE = _state.state
-# operators whose gradient MXNet passes through without a backward node (nothing to monitor)
-_NO_BACKWARD_NODE = frozenset(['elemwise_add', '_plus', '_Plus', '_add'])
-# operators whose backward outputs MXNet names after the forward inputs (NAME_backward_data)
-_BACKWARD_BY_INPUT_NAME = frozenset(['SliceChannel', 'split', 'MakeLoss', 'make_loss'])
 
 
 _MON_CLS = []
@@ -117,8 +109,8 @@ class Executor:
         # forward() itself copies outputs that alias bound inputs
         self._run = compile_graph(order, symbol._heads, override, via_compute=True,
                                   clone_inputs=False, filename='<remx executor graph>')
-        self._loss_heads = [n.op is not None and (n.op.name in _LOSS_OPS or
-                                                  not n.op.needs_top_grad(n.attrs))
+        # heads whose gradient ignores the head gradient: backward() needs no out_grads
+        self._loss_heads = [n.op is not None and not n.op.needs_top_grad(n.attrs)
                             for n, _ in symbol._heads]
         self._grad_idx = [i for i, r in enumerate(reqs) if r != 'null']
         self._leaves = None
@@ -290,12 +282,12 @@ class Executor:
                 k += 1
                 continue
             ins = [vals[(id(c), i)] for c, i in n.inputs]
-            if record and n.op.name not in _NO_BACKWARD_NODE:
+            if record and not n.op.no_backward_node:
                 # one alias per edge, so backward can report each node's input gradients
                 ins = [t.view_as(t) if t.requires_grad else t for t in ins]
                 ts = [t for (c, _), t in zip(n.inputs, ins)
                       if not (c.op is None and id(c) in aux)]
-                if n.op.name in _BACKWARD_BY_INPUT_NAME:
+                if n.op.backward_named_by_input:
                     names = ['%s_backward_%s' % (n.name, nm) for nm in n.input_names()]
                 elif len(ts) == 1:
                     names = ['%s_backward_output' % n.name]
@@ -548,22 +540,10 @@ class Executor:
         return _eliminate_common_expr(self._symbol)
 
 
-# operators MXNet registers without a gradient (FGradient): binding with gradients that must
-# flow through one of them fails
-_NO_FGRADIENT = frozenset(['batch_take', 'argmax_channel', '_histogram', 'khatri_rao',
-                           'all_finite', 'multi_all_finite', 'multi_sum_sq', 'multi_lars',
-                           'fill_element_0index', 'reset_arrays'])
-# operators whose inputs get no gradient (MXNet's zero-gradient nodes, pruned from backward)
-_ZERO_GRAD = frozenset(['BlockGrad', 'stop_gradient', '_sparse_stop_gradient'])
-# operators MXNet runs in place on their input (no memory of their own)
-_IN_PLACE = frozenset(['BlockGrad', 'stop_gradient', 'Reshape', 'reshape', 'Flatten', 'flatten',
-                       'expand_dims', 'squeeze', 'identity', '_copy', 'MakeLoss', 'make_loss',
-                       'reshape_like'])
-
-
 def _backward_nodes(order, heads, reqs):
     """The ids of the operator nodes a backward pass runs: those on a path from an argument
-    with a gradient to an output that no zero-gradient operator (BlockGrad) cuts."""
+    with a gradient to an output that no zero-gradient operator (``blocks_grad``: BlockGrad)
+    cuts."""
     from .symbol.symbol import _aux_ids
     aux = _aux_ids(order)
     fwd = set()
@@ -578,19 +558,20 @@ def _backward_nodes(order, heads, reqs):
             fwd.add(id(n))
     bwd = set(id(n) for n, _ in heads)
     for n in reversed(order):
-        if id(n) in bwd and n.op is not None and n.op.name not in _ZERO_GRAD and \
+        if id(n) in bwd and n.op is not None and not n.op.blocks_grad and \
                 getattr(n.op, 'differentiable', True) is not False:
             bwd.update(id(c) for c, _ in n.inputs)
     return {id(n) for n in order if n.op is not None and id(n) in fwd and id(n) in bwd and
-            n.op.name not in _ZERO_GRAD}
+            not n.op.blocks_grad}
 
 
 def _check_differentiable(sym, reqs):
-    """MXNetError when the gradients asked for must pass through an operator without one."""
+    """MXNetError when the gradients asked for must pass through an operator without one
+    (``no_gradient``: MXNet registers it without FGradient)."""
     order = sym._order()
     need = _backward_nodes(order, sym._heads, reqs)
     for n in order:
-        if id(n) in need and n.op.name in _NO_FGRADIENT:
+        if id(n) in need and n.op.no_gradient:
             raise MXNetError('Operator %s is non-differentiable because it didn\'t register '
                              'FGradient attribute.' % n.op.name)
 
@@ -649,7 +630,7 @@ def _planned_bytes(sym, order, reqs, arg_shapes, arg_types):
     def fwd_steps():
         steps = []
         for n in ops:
-            if n.op.name in _IN_PLACE:
+            if n.op.in_place:
                 continue
             made = [((id(n), i), size[(id(n), i)]) for i in range(n.num_outputs())]
             steps.append((made, [(id(c), i) for c, i in n.inputs]))
@@ -665,7 +646,7 @@ def _planned_bytes(sym, order, reqs, arg_shapes, arg_types):
             continue
         reads = [('g', id(n), i) for i in range(n.num_outputs())]
         made = [(('g', id(c), i), size[(id(c), i)]) for c, i in dict.fromkeys(n.inputs)
-                if c.op is not None and id(c) in need and c.op.name not in _IN_PLACE]
+                if c.op is not None and id(c) in need and not c.op.in_place]
         steps.append((made, reads))
     return total + plan(steps, set())
 
@@ -723,11 +704,9 @@ def _eliminate_common_expr(sym):
 
 
 def _cse_candidate(n):
-    name = n.op.name
-    if n.op.aux or name.startswith(('_random_', '_sample_', 'random_', 'sample_', '_npi_')) or \
-            name in ('Dropout', 'RNN', 'Custom', '_shuffle') or name.endswith('_update'):
-        return False
-    return True
+    """Whether CSE may merge node n with an equal one (ops with aux states or ``no_cse``:
+    random, stateful, input-mutating, never)."""
+    return not (n.op.aux or n.op.no_cse)
 
 
 def _infer_or_raise(sym, what, shapes, types=None):

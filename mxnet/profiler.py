@@ -15,7 +15,7 @@ import os
 import threading
 import time
 
-from .base import MXNetError, _LIB, check_call, c_str, c_str_array, py_str  # noqa: F401
+from .base import MXNetError, _atomic_write, _LIB, check_call, c_str, c_str_array, py_str  # noqa: F401
 from .base import KVStoreHandle, ProfileHandle  # noqa: F401
 
 __all__ = ['set_config', 'profiler_set_config', 'set_state', 'profiler_set_state', 'dump',
@@ -169,10 +169,7 @@ def dump(finished=True, profile_process='worker'):
             _stop_torch()
         events = list(_P.events)
         fname = _P.config.get('filename', 'profile.json')
-        tmp = fname + '.tmp'
-        with open(tmp, 'w') as f:
-            json.dump({'traceEvents': events, 'displayTimeUnit': 'ms'}, f)
-        os.replace(tmp, fname)
+        _atomic_write(fname, json.dumps({'traceEvents': events, 'displayTimeUnit': 'ms'}))
         if finished:
             _P.running = _P.paused = False
             _P.events = []

@@ -154,3 +154,32 @@ OUT['blob'] = np.frombuffer(open('f', 'rb').read(), dtype=np.uint8)
     nd.save(fname, [nd.array(np.array(1.0))])  # V2 with ndim 0 and data, as MXNet writes it
     with pytest.raises(mx.MXNetError):
         nd.load(fname)                         # ... and cannot read back
+
+
+def test_atomic_write_keeps_the_old_file_on_failure(tmp_path, monkeypatch):
+    # every file remx writes goes through base._atomic_write: a failure mid-write leaves the
+    # previous file and no temporary file behind
+    import os
+    from mxnet import base
+    f = tmp_path / 'a.params'
+    mx.nd.save(str(f), {'x': mx.nd.ones((2,))})
+    before = f.read_bytes()
+
+    def boom(src, dst):
+        raise OSError('disk full')
+    monkeypatch.setattr(os, 'replace', boom)
+    with pytest.raises(OSError, match='disk full'):
+        mx.nd.save(str(f), {'x': mx.nd.zeros((3,))})
+    with pytest.raises(OSError):
+        base._atomic_write(str(tmp_path / 'b.json'), '{}')
+    monkeypatch.undo()
+    assert f.read_bytes() == before
+    assert sorted(os.listdir(tmp_path)) == ['a.params']
+    assert (os.stat(f).st_mode & 0o777) == 0o666 & ~_current_umask()
+
+
+def _current_umask():
+    import os
+    m = os.umask(0)
+    os.umask(m)
+    return m

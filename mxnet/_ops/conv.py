@@ -234,7 +234,7 @@ _CONV_PARAMS = dict(
 
 
 @register('Convolution', inputs=('data', 'weight', 'bias'), infer_shape=_conv_infer('Convolution'),
-          inputs_fn=_bias_inputs, **_CONV_PARAMS,
+          inputs_fn=_bias_inputs, batch_from_output=1, **_CONV_PARAMS,
           layout=Param(OptStr, None, doc="Set layout for input, output and weight. Empty for "
                        "default layout: NCW for 1d, NCHW for 2d and NCDHW for 3d. NHWC and NDHWC "
                        "are also supported.",
@@ -729,7 +729,12 @@ def _pool_forward(opname, attrs, data):
     return out.movedim(1, -1) if cfg.cl else out
 
 
-@register('Pooling',
+def _pooling_total_outputs(attrs):
+    # MXNet's oneDNN build gives max pooling a hidden workspace output
+    return 2 if attrs.pool_type == 'max' else 1
+
+
+@register('Pooling', total_outputs=_pooling_total_outputs,
           kernel=Param(Shape, (), doc='Pooling kernel size: (y, x) or (d, y, x)'),
           pool_type=Param(Str, 'max', doc='Pooling type to be applied.',
                           choices=('avg', 'lp', 'max', 'sum')),
@@ -1074,7 +1079,7 @@ def _sample(opname, data, grid):
                          align_corners=True)
 
 
-@register('BilinearSampler', inputs=('data', 'grid'),
+@register('BilinearSampler', inputs=('data', 'grid'), total_outputs=2,
           cudnn_off=Param(OptBool, None, doc='whether to turn cudnn off. Ignored.'))
 def bilinear_sampler(attrs, data, grid):
     """Applies bilinear sampling to the input feature map at the grid's positions.
@@ -1150,7 +1155,7 @@ def grid_generator(attrs, data):
     return torch.stack([gx, gy], 1)
 
 
-@register('SpatialTransformer', inputs=('data', 'loc'),
+@register('SpatialTransformer', inputs=('data', 'loc'), total_outputs=3,
           target_shape=Param(Shape, (0, 0), doc='output shape(h, w) of spatial transformer: '
                              '(y, x)'),
           transform_type=Param(Str, doc='transformation type', choices=('affine',)),
@@ -1174,7 +1179,7 @@ def spatial_transformer(attrs, data, loc):
 
 # ------------------------------------------------------------------------------------------
 # Correlation
-@register('Correlation', inputs=('data1', 'data2'),
+@register('Correlation', inputs=('data1', 'data2'), total_outputs=3,
           kernel_size=Param(Int, 1, doc='kernel size for Correlation must be an odd number'),
           max_displacement=Param(Int, 1, doc='Max displacement of Correlation'),
           stride1=Param(Int, 1, doc='stride1 quantize data1 globally'),

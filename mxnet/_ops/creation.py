@@ -29,27 +29,28 @@ _CREATION = dict(shape=Param(Shape, (), 'The shape of the output'),
                  dtype=Param(Dtype, 'float32', 'Target data type.'))
 
 
-@register('_zeros', inputs=(), creation=True, **_CREATION)
+@register('_zeros', inputs=(), creation=True, dynamic_shape=True, **_CREATION)
 def _zeros(a):
     """Fill target with zeros."""
     return torch.zeros(_shp(a), dtype=torch_dtype(a.dtype), device=_dev(a))
 
 
-@register('_zeros_without_dtype', inputs=(), creation=True, shape=_CREATION['shape'],
+@register('_zeros_without_dtype', inputs=(), creation=True, dynamic_shape=True,
+          shape=_CREATION['shape'],
           ctx=_CREATION['ctx'], dtype=Param(Dtype, None))
 def _zeros_without_dtype(a):
     """Fill target with zeros (dtype defaults to float32)."""
     return torch.zeros(_shp(a), dtype=torch_dtype(a.dtype), device=_dev(a))
 
 
-@register('_ones', inputs=(), creation=True, **_CREATION)
+@register('_ones', inputs=(), creation=True, dynamic_shape=True, **_CREATION)
 def _ones(a):
     """Fill target with ones."""
     return torch.ones(_shp(a), dtype=torch_dtype(a.dtype), device=_dev(a))
 
 
-@register('_full', inputs=(), creation=True, value=Param(Float, doc='Value with which to fill'),
-          **_CREATION)
+@register('_full', inputs=(), creation=True, dynamic_shape=True,
+          value=Param(Float, doc='Value with which to fill'), **_CREATION)
 def _full(a):
     """Fill target with a scalar value."""
     td = torch_dtype(a.dtype)
@@ -101,13 +102,15 @@ def _eye(a):
     return t
 
 
-@register('zeros_like')
+@register('zeros_like', shape_rule='unary', monitor_indexed_inputs=True,
+          monitor_indexed_outputs=True)
 def zeros_like(a, data):
     """Return an array of zeros with the same shape, type and storage type as the input."""
     return torch.zeros_like(data, requires_grad=False)
 
 
-@register('ones_like')
+@register('ones_like', shape_rule='unary', monitor_indexed_inputs=True,
+          monitor_indexed_outputs=True)
 def ones_like(a, data):
     """Return an array of ones with the same shape and type as the input array."""
     return torch.ones_like(data, requires_grad=False)

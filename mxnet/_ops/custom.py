@@ -308,8 +308,8 @@ def _register():
                          '(mx.operator.CustomOp / CustomOpProp, named by op_type).')
     del op.infer_shape   # OpDef's per-instance hook slot; the class's Prop-backed one answers
     op.inputs_fn = None
-    op.unnamed_inputs = False
     op.fill_only = True
+    op.no_cse = True   # the user's forward may be stateful or random
     _OPS['Custom'] = op
     _CANONICAL['Custom'] = op
     _custom_forward.opdef = op

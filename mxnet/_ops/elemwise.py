@@ -105,10 +105,15 @@ _SCALAR_FN = {
 }
 
 
+# the 0/1-valued ops (comparisons, logic): their scalar forms do not take the 'unary' shape rule
+_PREDICATES = frozenset(['equal', 'not_equal', 'greater', 'greater_equal', 'lesser',
+                         'lesser_equal', 'logical_and', 'logical_or', 'logical_xor'])
+
+
 def _define(key, fn, bnames, enames, snames, rnames):
     bname = bnames[0]
 
-    @register(bname, inputs=('lhs', 'rhs'), aliases=bnames[1:])
+    @register(bname, inputs=('lhs', 'rhs'), aliases=bnames[1:], monitor_indexed_outputs=True)
     def broadcast(a, lhs, rhs):
         _same_dtype(bname, lhs, rhs)
         try:
@@ -123,7 +128,12 @@ def _define(key, fn, bnames, enames, snames, rnames):
 
     ename = enames[0]
 
-    @register(ename, inputs=('lhs', 'rhs'), aliases=enames[1:])
+    # MXNet's elemwise_add passes gradients on without a backward node, and its outputs keep
+    # their names in op hooks
+    add = ename == 'elemwise_add'
+
+    @register(ename, inputs=('lhs', 'rhs'), aliases=enames[1:], shape_rule='same',
+              no_backward_node=add, monitor_indexed_outputs=not add)
     def elemwise(a, lhs, rhs):
         _same_dtype(ename, lhs, rhs)
         if lhs.shape != rhs.shape:
@@ -137,7 +147,11 @@ def _define(key, fn, bnames, enames, snames, rnames):
     # gradient (1 where data >= scalar for maximum, data <= scalar for minimum)
     sfn = _SCALAR_FN.get(key, fn)
 
-    @register(sname, aliases=snames[1:], scalar=Param(Float, 1.0, 'scalar input value'),
+    rule = None if key in _PREDICATES else 'unary'
+
+    @register(sname, aliases=snames[1:], shape_rule=rule, monitor_indexed_inputs=True,
+              monitor_indexed_outputs=True,
+              scalar=Param(Float, 1.0, 'scalar input value'),
               is_int=Param(Bool, True, 'Indicate whether scalar input is int type'))
     def scalar_op(a, data):
         r = sfn(data, _scalar_of(data, a.scalar))
@@ -147,7 +161,9 @@ def _define(key, fn, bnames, enames, snames, rnames):
     if rnames:
         rname = rnames[0]
 
-        @register(rname, aliases=rnames[1:], scalar=Param(Float, 1.0, 'scalar input value'),
+        @register(rname, aliases=rnames[1:], shape_rule=rule, monitor_indexed_inputs=True,
+                  monitor_indexed_outputs=True,
+                  scalar=Param(Float, 1.0, 'scalar input value'),
                   is_int=Param(Bool, True, 'Indicate whether scalar input is int type'))
         def rscalar_op(a, data):
             s = _scalar_of(data, a.scalar)
@@ -160,13 +176,14 @@ for _k, (_fn, _b, _e, _s, _r) in _BINARY.items():
     _define(_k, _fn, _b, _e, _s, _r)
 
 
-@register('_grad_add', inputs=('lhs', 'rhs'))
+@register('_grad_add', inputs=('lhs', 'rhs'), shape_rule='same')
 def _grad_add(a, lhs, rhs):
     """Sum of two gradients (same shape)."""
     return lhs + rhs
 
 
-@register('add_n', variadic='num_args', aliases=('ElementWiseSum', '_sum'),
+@register('add_n', variadic='num_args', aliases=('ElementWiseSum', '_sum'), shape_rule='same',
+          monitor_indexed_outputs=True,
           num_args=Param(Int, doc='Number of inputs to be summed.'))
 def add_n(a, *args):
     """Adds all input arguments element-wise: ``add_n(a1, a2, ...) = a1 + a2 + ...``."""

@@ -133,7 +133,8 @@ _SLICE_PARAMS = dict(
     step=Param(OptShape, (), 'step for the slice operation, supports negative values.'))
 
 
-@register('slice', aliases=('crop',), **_SLICE_PARAMS)
+@register('slice', aliases=('crop',), monitor_indexed_inputs=True, monitor_indexed_outputs=True,
+          **_SLICE_PARAMS)
 def slice_(a, data):
     """Slices a region of the array, like Python's ``data[b0:e0:s0, b1:e1:s1, ...]``.
 
@@ -216,7 +217,8 @@ def _slice_assign_scalar(a, data):
           begin=Param(Int, doc='The beginning index along the axis to be sliced,  supports '
                                'negative indexes.'),
           end=Param(OptInt, doc='The ending index along the axis to be sliced,  supports '
-                                'negative indexes.'))
+                                'negative indexes.'),
+          monitor_indexed_inputs=True, monitor_indexed_outputs=True)
 def slice_axis(a, data):
     """Slices along one axis: ``data[..., begin:end, ...]`` on axis ``axis``.
 
@@ -255,7 +257,7 @@ def slice_axis(a, data):
     return data.narrow(ax, b, e - b).clone()
 
 
-@register('slice_like', inputs=('data', 'shape_like'),
+@register('slice_like', inputs=('data', 'shape_like'), monitor_indexed_outputs=True,
           axes=Param(Shape, (), 'List of axes on which input data will be sliced according to '
                                 'the corresponding size of the second input. By default will '
                                 'slice on all axes. Negative axes are supported.'))
@@ -304,7 +306,7 @@ def slice_like(a, data, shape_like):
 # ----------------------------------------------------------------------------------------------
 # take / batch_take / pick
 # ----------------------------------------------------------------------------------------------
-@register('take', inputs=('a', 'indices'),
+@register('take', inputs=('a', 'indices'), monitor_indexed_outputs=True,
           axis=Param(Int, 0, 'The axis of input array to be taken.For input tensor of rank r, '
                              'it could be in the range of [-r, r-1]'),
           mode=Param(Str, 'clip', 'Specify how out-of-bound indices behave: "clip" clips to the '
@@ -351,7 +353,7 @@ def take(a, arr, indices):
     return out.reshape(arr.shape[:axis] + indices.shape + arr.shape[axis + 1:])
 
 
-@register('batch_take', inputs=('a', 'indices'))
+@register('batch_take', inputs=('a', 'indices'), no_gradient=True)
 def batch_take(a, arr, indices):
     """Takes one element per row: ``out[i] = a[i, indices[i]]``.
 
@@ -393,6 +395,7 @@ def _pick_check(op, data, index, axis, keepdims):
 
 
 @register('pick', inputs=('data', 'index'), aliases=('choose_element_0index',),
+          monitor_indexed_outputs=True,
           axis=Param(OptInt, -1, 'int or None. The axis to picking the elements. Negative '
                                  'values means indexing from right to left. If is `None`, the '
                                  'elements in the index w.r.t the flattened input will be '
@@ -431,7 +434,7 @@ def pick(a, data, index):
     return data.gather(axis, li.reshape(kshape)).reshape(oshape)
 
 
-@register('fill_element_0index', inputs=('lhs', 'mhs', 'rhs'))
+@register('fill_element_0index', inputs=('lhs', 'mhs', 'rhs'), no_gradient=True)
 def fill_element_0index(a, lhs, mhs, rhs):
     """Returns a copy of the 2-D ``lhs`` with ``out[i, rhs[i]] = mhs[i]`` for every row i.
 
@@ -483,7 +486,7 @@ def _cast_value(v, dtype):
     return r
 
 
-@register('one_hot', inputs=('indices',), differentiable=False,
+@register('one_hot', inputs=('indices',), differentiable=False, monitor_indexed_outputs=True,
           depth=Param(Int, doc='Depth of the one hot dimension.'),
           on_value=Param(Float, 1.0, 'The value assigned to the locations represented by '
                                      'indices.'),
@@ -518,7 +521,7 @@ def one_hot(a, indices):
 # ----------------------------------------------------------------------------------------------
 # gather_nd / scatter_nd / _scatter_set_nd
 # ----------------------------------------------------------------------------------------------
-@register('gather_nd', inputs=('data', 'indices'))
+@register('gather_nd', inputs=('data', 'indices'), monitor_indexed_outputs=True)
 def gather_nd(a, data, indices):
     """Gathers slices of ``data`` addressed by the columns of ``indices``.
 
@@ -611,7 +614,7 @@ def _scatter_offsets(op, data, indices, shape):
     return off, p, tail
 
 
-@register('scatter_nd', inputs=('data', 'indices'),
+@register('scatter_nd', inputs=('data', 'indices'), monitor_indexed_outputs=True,
           shape=Param(Shape, doc='Shape of output.'))
 def scatter_nd(a, data, indices):
     """Scatters ``data`` into a new zero array of shape ``shape`` (the inverse of gather_nd).
@@ -660,7 +663,8 @@ def _scatter_set_nd(a, lhs, rhs, indices):
 # ----------------------------------------------------------------------------------------------
 # where
 # ----------------------------------------------------------------------------------------------
-@register('where', inputs=('condition', 'x', 'y'))
+@register('where', inputs=('condition', 'x', 'y'), shape_rule='where',
+          monitor_indexed_outputs=True)
 def where(a, condition, x, y):
     """Elements of ``x`` where ``condition`` is non-zero, else of ``y``.
 

@@ -59,7 +59,8 @@ _DOT_PARAMS = dict(
                         choices=(None, 'csr', 'default', 'row_sparse')))
 
 
-@register('dot', inputs=('lhs', 'rhs'), aliases=('_sparse_dot',), **_DOT_PARAMS)
+@register('dot', inputs=('lhs', 'rhs'), aliases=('_sparse_dot',), **_DOT_PARAMS,
+          monitor_indexed_outputs=True)
 def dot(a, lhs, rhs):
     """Dot product of two arrays.
 
@@ -128,7 +129,7 @@ def dot(a, lhs, rhs):
     return out.reshape(shape or (1,))
 
 
-@register('batch_dot', inputs=('lhs', 'rhs'), **_DOT_PARAMS)
+@register('batch_dot', inputs=('lhs', 'rhs'), **_DOT_PARAMS, monitor_indexed_outputs=True)
 def batch_dot(a, lhs, rhs):
     """Batchwise dot product of two N-D arrays (N >= 3).
 
@@ -205,6 +206,7 @@ _GEMM_COMMON = dict(
 
 
 @register('_linalg_gemm', aliases=('linalg_gemm',), inputs=('A', 'B', 'C'),
+          monitor_indexed_outputs=True,
           **dict(_GEMM_COMMON, beta=Param(Float, 1.0, 'Scalar factor multiplied with C.'),
                  axis=Param(Int, -2, 'Axis corresponding to the matrix rows.')))
 def linalg_gemm(a, A, B, C):
@@ -229,6 +231,7 @@ def linalg_gemm(a, A, B, C):
 
 
 @register('_linalg_gemm2', aliases=('linalg_gemm2',), inputs=('A', 'B'),
+          monitor_indexed_outputs=True,
           **dict(_GEMM_COMMON, axis=Param(Int, -2, 'Axis corresponding to the matrix row '
                                           'indices.')))
 def linalg_gemm2(a, A, B):
@@ -256,7 +259,8 @@ _CHOLESKY_LOWER = Param(Bool, True, 'True if the triangular matrix is lower tria
                         'if it is upper triangular')
 
 
-@register('_linalg_potrf', aliases=('linalg_potrf',), inputs=('A',), lower=_CHOLESKY_LOWER)
+@register('_linalg_potrf', aliases=('linalg_potrf',), inputs=('A',), lower=_CHOLESKY_LOWER,
+          monitor_indexed_outputs=True)
 def linalg_potrf(a, A):
     """Cholesky factorization of symmetric positive-definite matrices: ``A = L * L^T``.
 
@@ -279,7 +283,8 @@ def linalg_potrf(a, A):
     return L
 
 
-@register('_linalg_potri', aliases=('linalg_potri',), inputs=('A',), lower=_CHOLESKY_LOWER)
+@register('_linalg_potri', aliases=('linalg_potri',), inputs=('A',), lower=_CHOLESKY_LOWER,
+          monitor_indexed_outputs=True)
 def linalg_potri(a, A):
     """Inverse of a matrix from its Cholesky factor: ``out = (A * A^T)^-1``.
 
@@ -328,7 +333,8 @@ def _tri_check(name, A, B, rightside, transpose):
                       % (name, _shp(A), _shp(B), rightside))
 
 
-@register('_linalg_trmm', aliases=('linalg_trmm',), inputs=('A', 'B'), **_TRI_PARAMS)
+@register('_linalg_trmm', aliases=('linalg_trmm',), inputs=('A', 'B'), **_TRI_PARAMS,
+          monitor_indexed_outputs=True)
 def linalg_trmm(a, A, B):
     """Multiplication with a triangular matrix: ``out = alpha * op(A) * B`` (or
     ``alpha * B * op(A)`` with ``rightside=True``).
@@ -349,7 +355,8 @@ def linalg_trmm(a, A, B):
     return out * a.alpha if a.alpha != 1.0 else out
 
 
-@register('_linalg_trsm', aliases=('linalg_trsm',), inputs=('A', 'B'), **_TRI_PARAMS)
+@register('_linalg_trsm', aliases=('linalg_trsm',), inputs=('A', 'B'), **_TRI_PARAMS,
+          monitor_indexed_outputs=True)
 def linalg_trsm(a, A, B):
     """Solves a triangular system: ``out = alpha * op(A)^-1 * B`` (or
     ``alpha * B * op(A)^-1`` with ``rightside=True``).
@@ -371,7 +378,8 @@ def linalg_trsm(a, A, B):
     return torch.linalg.solve_triangular(T, Bs, upper=upper, left=not a.rightside)
 
 
-@register('_linalg_sumlogdiag', aliases=('linalg_sumlogdiag',), inputs=('A',))
+@register('_linalg_sumlogdiag', aliases=('linalg_sumlogdiag',), inputs=('A',),
+          monitor_indexed_outputs=True)
 def linalg_sumlogdiag(a, A):
     """Sum of the natural logarithms of the diagonal elements of square matrices.
 
@@ -389,6 +397,7 @@ def linalg_sumlogdiag(a, A):
 
 
 @register('_linalg_syrk', aliases=('linalg_syrk',), inputs=('A',),
+          monitor_indexed_outputs=True,
           transpose=Param(Bool, False, 'Use transpose of input matrix.'),
           alpha=Param(Float, 1.0, 'Scalar factor to be applied to the result.'))
 def linalg_syrk(a, A):
@@ -410,7 +419,8 @@ def linalg_syrk(a, A):
 # ---------------------------------------------------------------------------------------------
 # factorizations
 
-@register('_linalg_gelqf', aliases=('linalg_gelqf',), inputs=('A',), num_outputs=2)
+@register('_linalg_gelqf', aliases=('linalg_gelqf',), inputs=('A',), num_outputs=2,
+          monitor_indexed_outputs=True)
 def linalg_gelqf(a, A):
     """LQ factorization of matrices with at most as many rows as columns: ``A = L * Q``.
 
@@ -434,7 +444,7 @@ def linalg_gelqf(a, A):
     return Qt.transpose(-1, -2), R.transpose(-1, -2)
 
 
-@register('_linalg_syevd', inputs=('A',), num_outputs=2)
+@register('_linalg_syevd', inputs=('A',), num_outputs=2, monitor_indexed_outputs=True)
 def linalg_syevd(a, A):
     """Eigendecomposition of symmetric matrices: ``A = U^T * diag(L) * U``.
 
@@ -458,7 +468,8 @@ def linalg_syevd(a, A):
     return U * s, w
 
 
-@register('_linalg_inverse', aliases=('linalg_inverse',), inputs=('A',))
+@register('_linalg_inverse', aliases=('linalg_inverse',), inputs=('A',),
+          monitor_indexed_outputs=True)
 def linalg_inverse(a, A):
     """Inverse of square matrices (batched over leading dimensions).
 
@@ -476,7 +487,8 @@ def linalg_inverse(a, A):
     return inv
 
 
-@register('_linalg_det', aliases=('linalg_det',), inputs=('A',))
+@register('_linalg_det', aliases=('linalg_det',), inputs=('A',),
+          total_outputs=3, indexed_output_name=True, monitor_indexed_outputs=True)
 def linalg_det(a, A):
     """Determinant of square matrices. A 2-D input gives shape (1,).
 
@@ -491,7 +503,8 @@ def linalg_det(a, A):
     return r.reshape(1) if r.dim() == 0 else r
 
 
-@register('_linalg_slogdet', aliases=('linalg_slogdet',), inputs=('A',), num_outputs=2)
+@register('_linalg_slogdet', aliases=('linalg_slogdet',), inputs=('A',), num_outputs=2,
+          total_outputs=4, monitor_indexed_outputs=True)
 def linalg_slogdet(a, A):
     """Sign and natural logarithm of the absolute value of the determinant.
 
@@ -523,6 +536,7 @@ def _diag_len(name, A, offset):
 
 
 @register('_linalg_extractdiag', aliases=('linalg_extractdiag',), inputs=('A',),
+          monitor_indexed_outputs=True,
           offset=Param(Int, 0, 'Offset of the diagonal versus the main diagonal. 0 corresponds '
                        'to the main diagonal, a negative/positive value to diagonals below/above '
                        'the main diagonal.'))
@@ -541,6 +555,7 @@ def linalg_extractdiag(a, A):
 
 
 @register('_linalg_makediag', aliases=('linalg_makediag',), inputs=('A',),
+          monitor_indexed_outputs=True,
           offset=Param(Int, 0, 'Offset of the diagonal versus the main diagonal. 0 corresponds '
                        'to the main diagonal, a negative/positive value to diagonals below/above '
                        'the main diagonal.'))
@@ -586,6 +601,7 @@ _TRIAN_PARAMS = dict(
 
 
 @register('_linalg_extracttrian', aliases=('linalg_extracttrian',), inputs=('A',),
+          monitor_indexed_outputs=True,
           **_TRIAN_PARAMS)
 def linalg_extracttrian(a, A):
     """Packs a triangle of square matrices into a vector (batched).

@@ -25,6 +25,7 @@ Two gradients are MXNet 1.9.1's rather than the exact derivative (custom autogra
 below): ``LeakyReLU(act_type='selu')`` for negative inputs, and
 ``SoftmaxActivation(mode='instance')`` on inputs with more than two axes.
 """
+import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -103,9 +104,15 @@ def _fc_infer_shape(a, shapes):
     return shapes
 
 
+def _fc_batch_dims(attrs, out):
+    """The data dims a known output gives (batch_from_output): the batch, or every dim but
+    the last without flatten."""
+    return 1 if attrs.flatten else len(out) - 1
+
+
 @register('FullyConnected', inputs=('data', 'weight', 'bias'),
           aliases=('_sparse_FullyConnected',),
-          inputs_fn=_fc_inputs, infer_shape=_fc_infer_shape,
+          inputs_fn=_fc_inputs, infer_shape=_fc_infer_shape, batch_from_output=_fc_batch_dims,
           num_hidden=Param(_positive_int, doc='Number of hidden nodes of the output.'),
           no_bias=Param(Bool, False, 'Whether to disable bias parameter.'),
           flatten=Param(Bool, True, 'Whether to collapse all but the first axis of the input '
@@ -190,7 +197,7 @@ _ACTIVATIONS = {
 }
 
 
-@register('Activation', unnamed_inputs=True,
+@register('Activation', unnamed_inputs=True, shape_rule='like_data', monitor_indexed_inputs=True,
           act_type=Param(Str, doc='Activation function to be applied.',
                          choices=sorted(_ACTIVATIONS)))
 def activation(a, data):
@@ -269,7 +276,7 @@ def _lrelu_output_names(a):
     return ('output', 'mask') if a.act_type == 'rrelu' else ('output',)
 
 
-@register('LeakyReLU', inputs=('data', 'gamma'), fill_only=True,
+@register('LeakyReLU', inputs=('data', 'gamma'), fill_only=True, shape_rule='like_data',
           inputs_fn=_lrelu_inputs, infer_shape=_lrelu_infer_shape,
           num_outputs=_lrelu_outputs, output_names=_lrelu_output_names,
           act_type=Param(Str, 'leaky', 'Activation function to be applied.',
@@ -429,7 +436,7 @@ def _sm_inputs(a):
     return ('data', 'length') if a.use_length else ('data',)
 
 
-@register('softmax', inputs=('data', 'length'),
+@register('softmax', inputs=('data', 'length'), shape_rule='like_data',
           inputs_fn=_sm_inputs, infer_shape=_sm_infer_shape, **_sm_params())
 def softmax(a, data, length=None):
     """Applies the softmax function along an axis:
@@ -478,7 +485,7 @@ def softmax(a, data, length=None):
     return y if out_dtype is None else y.to(out_dtype)
 
 
-@register('log_softmax', **_sm_params())
+@register('log_softmax', shape_rule='like_data', monitor_indexed_outputs=True, **_sm_params())
 def log_softmax(a, data, length=None):
     """Computes the log of the softmax along an axis:
 
@@ -499,7 +506,7 @@ def log_softmax(a, data, length=None):
     return y if out_dtype is None else y.to(out_dtype)
 
 
-@register('softmin', **_sm_params())
+@register('softmin', monitor_indexed_inputs=True, **_sm_params())
 def softmin(a, data, length=None):
     """Applies the softmin function along an axis (the softmax of the negated input):
 
@@ -517,7 +524,8 @@ def softmin(a, data, length=None):
     return y if out_dtype is None else y.to(out_dtype)
 
 
-@register('SoftmaxActivation', unnamed_inputs=True,
+@register('SoftmaxActivation', unnamed_inputs=True, shape_rule='like_data',
+          monitor_indexed_inputs=True,
           mode=Param(Str, 'instance', 'Specifies how to compute the softmax. If set to '
                                       '``instance``, it computes softmax for each instance. If '
                                       'set to ``channel``, It computes cross channel softmax for '
@@ -573,7 +581,7 @@ class _InstanceSoftmax(torch.autograd.Function):
 
 # ---------------------------------------------------------------------------------------------
 # Dropout
-@register('Dropout',
+@register('Dropout', shape_rule='like_data', total_outputs=2, no_cse=True,
           p=Param(_probability, 0.5, 'Fraction of the input that gets dropped out during '
                                      'training time.'),
           mode=Param(Str, 'training', 'Whether to only turn on dropout during training or to '
@@ -642,9 +650,15 @@ def _emb_dtype(v):
 _emb_dtype.__name__ = 'Dtype'
 
 
+def _emb_input_dtypes(attrs, dtype, n):
+    """input_dtypes: the weight has the dtype parameter, the indices any dtype."""
+    return [None] + [np.dtype(attrs.dtype)] * (n - 1)
+
+
 @register('Embedding', inputs=('data', 'weight'),
           aliases=('_sparse_Embedding',),
-          infer_shape=_emb_infer_shape,
+          infer_shape=_emb_infer_shape, input_dtypes=_emb_input_dtypes,
+          monitor_indexed_outputs=True,
           input_dim=Param(_positive_int, doc='Vocabulary size of the input indices.'),
           output_dim=Param(_positive_int, doc='Dimension of the embedding vectors.'),
           dtype=Param(_emb_dtype, 'float32', 'Data type of weight.', choices=_EMB_DTYPES),

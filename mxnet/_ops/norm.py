@@ -261,8 +261,15 @@ _BN_INPUTS = ('data', 'gamma', 'beta', 'moving_mean', 'moving_var')
 _BN_AUX = ('moving_mean', 'moving_var')
 
 
+def _bn_input_dtypes(attrs, dtype, n):
+    """input_dtypes: float16 data takes float32 parameters and moving statistics."""
+    p = np.dtype(np.float32) if dtype == np.float16 else dtype
+    return [dtype] + [p] * (n - 1)
+
+
 @register('BatchNorm', inputs=_BN_INPUTS, aux=_BN_AUX, num_outputs=_bn_outputs,
-          output_names=_bn_names, infer_shape=_bn_infer_shape,
+          output_names=_bn_names, infer_shape=_bn_infer_shape, input_dtypes=_bn_input_dtypes,
+          shape_rule='like_data', total_outputs=3,
           eps=Param(Float, 0.0010000000474974513,
                     'Epsilon to prevent div 0. Must be no less than CUDNN_BN_MIN_EPSILON defined '
                     'in cudnn.h when using cudnn (usually 1e-5)'),
@@ -319,7 +326,8 @@ def batch_norm(a, *tensors):
 
 
 @register('BatchNorm_v1', inputs=_BN_INPUTS, aux=_BN_AUX, num_outputs=_bn_outputs,
-          output_names=_bn_names, infer_shape=_bn_infer_shape,
+          output_names=_bn_names, infer_shape=_bn_infer_shape, input_dtypes=_bn_input_dtypes,
+          shape_rule='like_data', total_outputs=3,
           eps=Param(Float32, Float32(1e-3), 'Epsilon to prevent div 0'),
           momentum=Param(Float32, Float32(0.9), 'Momentum for moving average'),
           fix_gamma=Param(Bool, True, 'Fix gamma while training'),
@@ -341,7 +349,7 @@ def batch_norm_v1(a, *tensors):
 
 
 @register('_contrib_SyncBatchNorm', inputs=_BN_INPUTS, aux=_BN_AUX, num_outputs=_bn_outputs,
-          output_names=_bn_names, infer_shape=_bn_infer_shape,
+          output_names=_bn_names, infer_shape=_bn_infer_shape, input_dtypes=_bn_input_dtypes,
           eps=Param(Float32, Float32(1e-3), 'Epsilon to prevent div 0'),
           momentum=Param(Float32, Float32(0.9), 'Momentum for moving average'),
           fix_gamma=Param(Bool, True, 'Fix gamma while training'),
@@ -421,7 +429,8 @@ class _Affine(torch.autograd.Function):
 
 
 @register('LayerNorm', inputs=('data', 'gamma', 'beta'), num_outputs=_mv_outputs,
-          output_names=_ln_names, infer_shape=_ln_infer_shape,
+          output_names=_ln_names, infer_shape=_ln_infer_shape, shape_rule='like_data',
+          total_outputs=3,
           axis=Param(Int, -1, 'The axis to perform layer normalization. Usually, this should be '
                      'be axis of the channel dimension. Negative values means indexing from '
                      'right to left.'),
@@ -500,6 +509,7 @@ def _in_infer_shape(a, shapes):
 
 
 @register('InstanceNorm', inputs=('data', 'gamma', 'beta'), infer_shape=_in_infer_shape,
+          shape_rule='like_data', total_outputs=3,
           eps=Param(Float32, Float32(1e-3), 'An `epsilon` parameter to prevent division by 0.'))
 def instance_norm(a, *tensors):
     """Instance normalization of an n-dimensional array (n >= 3).
@@ -549,7 +559,8 @@ def _gn_infer_shape(a, shapes):
 
 
 @register('GroupNorm', inputs=('data', 'gamma', 'beta'), num_outputs=_mv_outputs,
-          output_names=_ln_names, infer_shape=_gn_infer_shape,
+          output_names=_ln_names, infer_shape=_gn_infer_shape, shape_rule='like_data',
+          total_outputs=3,
           num_groups=Param(Int, 1, 'Total number of groups.'),
           eps=Param(Float32, Float32(1e-5), 'An `epsilon` parameter to prevent division by 0.'),
           output_mean_var=Param(Bool, False,
@@ -607,7 +618,7 @@ def group_norm(a, *tensors):
 
 # ---------------------------------------------------------------------------------------------
 # L2Normalization, LRN
-@register('L2Normalization',
+@register('L2Normalization', total_outputs=2,
           eps=Param(Float32, Float32(1e-10), 'A small constant for numerical stability.'),
           mode=Param(Str, 'instance', 'Specify the dimension along which to compute L2 norm.',
                      choices=('channel', 'instance', 'spatial')))
@@ -644,8 +655,9 @@ def l2_normalization(a, x):
     return x * torch.rsqrt(ss + a.eps)
 
 
-@register('LRN', alpha=Param(Float32, Float32(1e-4),
-                             'The variance scaling parameter alpha in the LRN expression.'),
+@register('LRN', total_outputs=2,
+          alpha=Param(Float32, Float32(1e-4),
+                      'The variance scaling parameter alpha in the LRN expression.'),
           beta=Param(Float32, 0.75, 'The power parameter beta in the LRN expression.'),
           knorm=Param(Float32, 2.0, 'The parameter k in the LRN expression.'),
           nsize=Param(Int, doc='normalization window width in elements.'))

@@ -53,7 +53,7 @@ def _sgd_mom(w, g, mom, lr, momentum, wd, rescale, clip):
     return w + mom
 
 
-@register('sgd_update', inputs=('weight', 'grad'), lr=_LR, wd=_WD, **_COMMON,
+@register('sgd_update', no_cse=True, inputs=('weight', 'grad'), lr=_LR, wd=_WD, **_COMMON,
           lazy_update=_LAZY)
 @_nograd
 def sgd_update(a, weight, grad):
@@ -61,8 +61,8 @@ def sgd_update(a, weight, grad):
     return _sgd(weight, grad, a.lr, a.wd, a.rescale_grad, a.clip_gradient).to(weight.dtype)
 
 
-@register('sgd_mom_update', inputs=('weight', 'grad', 'mom'), lr=_LR, momentum=_MOMENTUM,
-          wd=_WD, **_COMMON, lazy_update=_LAZY)
+@register('sgd_mom_update', no_cse=True, inputs=('weight', 'grad', 'mom'), lr=_LR,
+          momentum=_MOMENTUM, wd=_WD, **_COMMON, lazy_update=_LAZY)
 @_nograd
 def sgd_mom_update(a, weight, grad, mom):
     """mom = momentum * mom - lr * (clip(rescale_grad * grad) + wd * weight); weight += mom."""
@@ -70,7 +70,7 @@ def sgd_mom_update(a, weight, grad, mom):
                     a.clip_gradient).to(weight.dtype)
 
 
-@register('mp_sgd_update', inputs=('weight', 'grad', 'weight32'), lr=_LR, wd=_WD,
+@register('mp_sgd_update', no_cse=True, inputs=('weight', 'grad', 'weight32'), lr=_LR, wd=_WD,
           **_COMMON, lazy_update=_LAZY)
 @_nograd
 def mp_sgd_update(a, weight, grad, weight32):
@@ -79,7 +79,7 @@ def mp_sgd_update(a, weight, grad, weight32):
     return weight32.to(weight.dtype)
 
 
-@register('mp_sgd_mom_update', inputs=('weight', 'grad', 'mom', 'weight32'), lr=_LR,
+@register('mp_sgd_mom_update', no_cse=True, inputs=('weight', 'grad', 'mom', 'weight32'), lr=_LR,
           momentum=_MOMENTUM, wd=_WD, **_COMMON, lazy_update=_LAZY)
 @_nograd
 def mp_sgd_mom_update(a, weight, grad, mom, weight32):
@@ -100,8 +100,8 @@ def _nag(w, g, mom, lr, momentum, wd, rescale, clip):
     return w_new
 
 
-@register('nag_mom_update', inputs=('weight', 'grad', 'mom'), lr=_LR, momentum=_MOMENTUM,
-          wd=_WD, **_COMMON)
+@register('nag_mom_update', no_cse=True, inputs=('weight', 'grad', 'mom'), lr=_LR,
+          momentum=_MOMENTUM, wd=_WD, **_COMMON)
 @_nograd
 def nag_mom_update(a, weight, grad, mom):
     """Nesterov momentum: m = momentum*mom - lr*(g + wd*weight);
@@ -110,7 +110,7 @@ def nag_mom_update(a, weight, grad, mom):
                 a.clip_gradient).to(weight.dtype)
 
 
-@register('mp_nag_mom_update', inputs=('weight', 'grad', 'mom', 'weight32'), lr=_LR,
+@register('mp_nag_mom_update', no_cse=True, inputs=('weight', 'grad', 'mom', 'weight32'), lr=_LR,
           momentum=_MOMENTUM, wd=_WD, **_COMMON)
 @_nograd
 def mp_nag_mom_update(a, weight, grad, mom, weight32):
@@ -135,7 +135,7 @@ def _multi_sgd(name, per, lrs_in_inputs, mp, momentum):
     def n_out(a):
         return a.num_weights
 
-    @register(name, variadic=True, num_outputs=n_out, **params)
+    @register(name, variadic=True, num_outputs=n_out, no_cse=True, **params)
     @_nograd
     def op(a, *data):
         n = a.num_weights
@@ -187,7 +187,7 @@ _multi_sgd('preloaded_multi_mp_sgd_mom_update', 4, True, True, True)
 
 
 # -- adaptive methods ------------------------------------------------------------------------------
-@register('adam_update', inputs=('weight', 'grad', 'mean', 'var'), lr=_LR,
+@register('adam_update', no_cse=True, inputs=('weight', 'grad', 'mean', 'var'), lr=_LR,
           beta1=Param(Float, 0.9, 'The decay rate for the 1st moment estimates.'),
           beta2=Param(Float, 0.999, 'The decay rate for the 2nd moment estimates.'),
           epsilon=Param(Float, 1e-8, 'A small constant for numerical stability.'),
@@ -202,7 +202,7 @@ def adam_update(a, weight, grad, mean, var):
     return (weight - a.lr * mean / (torch.sqrt(var) + a.epsilon)).to(weight.dtype)
 
 
-@register('rmsprop_update', inputs=('weight', 'grad', 'n'), lr=_LR,
+@register('rmsprop_update', no_cse=True, inputs=('weight', 'grad', 'n'), lr=_LR,
           gamma1=Param(Float, 0.95, 'The decay rate of momentum estimates.'),
           epsilon=Param(Float, 1e-8, 'A small constant for numerical stability.'), wd=_WD,
           **_COMMON,
@@ -216,7 +216,7 @@ def rmsprop_update(a, weight, grad, n):
     return _clip(w, a.clip_weights).to(weight.dtype)
 
 
-@register('rmspropalex_update', inputs=('weight', 'grad', 'n', 'g', 'delta'), lr=_LR,
+@register('rmspropalex_update', no_cse=True, inputs=('weight', 'grad', 'n', 'g', 'delta'), lr=_LR,
           gamma1=Param(Float, 0.95, 'Decay rate.'), gamma2=Param(Float, 0.9, 'Decay rate.'),
           epsilon=Param(Float, 1e-8, 'A small constant for numerical stability.'), wd=_WD,
           **_COMMON,
@@ -231,7 +231,7 @@ def rmspropalex_update(a, weight, grad, n, g_state, delta):
     return _clip(weight + delta, a.clip_weights).to(weight.dtype)
 
 
-@register('ftrl_update', inputs=('weight', 'grad', 'z', 'n'), lr=_LR,
+@register('ftrl_update', no_cse=True, inputs=('weight', 'grad', 'z', 'n'), lr=_LR,
           lamda1=Param(Float, 0.01, 'The L1 regularization coefficient.'),
           beta=Param(Float, 1.0, 'Per-Coordinate Learning Rate beta.'), wd=_WD, **_COMMON)
 @_nograd
@@ -245,7 +245,7 @@ def ftrl_update(a, weight, grad, z, n):
     return w.to(weight.dtype)
 
 
-@register('ftml_update', inputs=('weight', 'grad', 'd', 'v', 'z'), lr=_LR,
+@register('ftml_update', no_cse=True, inputs=('weight', 'grad', 'd', 'v', 'z'), lr=_LR,
           beta1=Param(Float, 0.6, 'Generally close to 0.5.'),
           beta2=Param(Float, 0.999, 'Generally close to 1.'),
           epsilon=Param(Float, 1e-8, 'Epsilon to prevent div 0.'),
@@ -265,7 +265,7 @@ def ftml_update(a, weight, grad, d, v, z):
     return (-z / d_t).to(weight.dtype)
 
 
-@register('signsgd_update', inputs=('weight', 'grad'), lr=_LR, wd=_WD, **_COMMON)
+@register('signsgd_update', no_cse=True, inputs=('weight', 'grad'), lr=_LR, wd=_WD, **_COMMON)
 @_nograd
 def signsgd_update(a, weight, grad):
     """weight = (1 - lr*wd) * weight - lr * sign(grad)."""
@@ -273,8 +273,8 @@ def signsgd_update(a, weight, grad):
     return ((1 - a.lr * a.wd) * weight - a.lr * torch.sign(g)).to(weight.dtype)
 
 
-@register('signum_update', inputs=('weight', 'grad', 'mom'), lr=_LR, momentum=_MOMENTUM,
-          wd=_WD, **_COMMON,
+@register('signum_update', no_cse=True, inputs=('weight', 'grad', 'mom'), lr=_LR,
+          momentum=_MOMENTUM, wd=_WD, **_COMMON,
           wd_lh=Param(Float, 0.0, 'The amount of weight decay that does not go into '
                       'gradient/momentum calculations otherwise do weight decay '
                       'algorithmically only.'))
@@ -364,7 +364,7 @@ _ADAMW = dict(lr=_LR, beta1=Param(Float, 0.9), beta2=Param(Float, 0.999),
               clip_gradient=_COMMON['clip_gradient'])
 
 
-@register('_adamw_update', inputs=('weight', 'grad', 'mean', 'var', 'rescale_grad'),
+@register('_adamw_update', no_cse=True, inputs=('weight', 'grad', 'mean', 'var', 'rescale_grad'),
           aliases=('_contrib_adamw_update',), **_ADAMW)
 @_nograd
 def _adamw_update(a, weight, grad, mean, var, rescale_grad):
@@ -375,7 +375,7 @@ def _adamw_update(a, weight, grad, mean, var, rescale_grad):
     return _adamw(weight, grad, mean, var, r, a).to(weight.dtype)
 
 
-@register('_mp_adamw_update', inputs=('weight', 'grad', 'mean', 'var', 'weight32',
+@register('_mp_adamw_update', no_cse=True, inputs=('weight', 'grad', 'mean', 'var', 'weight32',
                                       'rescale_grad'),
           aliases=('_contrib_mp_adamw_update',), **_ADAMW)
 @_nograd

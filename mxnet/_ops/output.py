@@ -178,7 +178,7 @@ def _so_infer(a, shapes):
 
 
 @register('SoftmaxOutput', inputs=('data', 'label'), aliases=('Softmax',), infer_shape=_so_infer,
-          fill_only=True,
+          fill_only=True, shape_rule='like_data', loss=True,
           grad_scale=Param(Float, 1.0, 'Scales the gradient by a float factor.'),
           ignore_label=Param(Float, -1.0, 'The instances whose `labels` == `ignore_label` will be '
                              'ignored during backward, if `use_ignore` is set to ``true``).'),
@@ -293,7 +293,7 @@ def _define_regression(kind):
                   % (loss, how, name, '0.7311, 0.8808' if kind == 'logistic' else '1, 2'))
     fn.__name__ = name
     register(name, inputs=('data', 'label'), aliases=('_sparse_' + name,),
-             infer_shape=_reg_infer,
+             infer_shape=_reg_infer, loss=True, monitor_indexed_outputs=True,
              grad_scale=Param(Float, 1.0, 'Scale the gradient by a float factor'))(fn)
 
 
@@ -340,7 +340,7 @@ def _svm_infer(a, shapes):
     return [d, l]
 
 
-@register('SVMOutput', inputs=('data', 'label'), infer_shape=_svm_infer,
+@register('SVMOutput', inputs=('data', 'label'), infer_shape=_svm_infer, loss=True,
           margin=Param(Float, 1.0, 'The loss function penalizes outputs that lie outside this '
                        'margin. Default margin is 1.'),
           regularization_coefficient=Param(Float, 1.0, 'Regularization parameter for the SVM. '
@@ -394,8 +394,10 @@ class _MakeLossFn(torch.autograd.Function):
         return torch.full_like(out, scale), None
 
 
-@register('MakeLoss', grad_scale=Param(Float, 1.0, 'Gradient scale as a supplement to unary and '
-                                       'binary operators'),
+@register('MakeLoss', shape_rule='like_data', loss=True, in_place=True,
+          backward_named_by_input=True,
+          grad_scale=Param(Float, 1.0, 'Gradient scale as a supplement to unary and binary '
+                           'operators'),
           valid_thresh=Param(Float, 0.0, 'clip each element in the array to 0 when it is less '
                              'than ``valid_thresh``. This is used when ``normalization`` is set '
                              "to ``'valid'``."),
@@ -431,7 +433,8 @@ class _OnesGradFn(torch.autograd.Function):
         return torch.ones_like(g)
 
 
-@register('make_loss', aliases=('_sparse_make_loss',), output_names=('loss',))
+@register('make_loss', aliases=('_sparse_make_loss',), output_names=('loss',), loss=True,
+          in_place=True, backward_named_by_input=True, monitor_indexed_inputs=True)
 def make_loss(a, data):
     """Marks ``data`` as a loss: the output equals ``data`` and its gradient w.r.t. ``data`` is
     all ones, whatever the head gradient.
@@ -455,7 +458,9 @@ class _ZeroGradFn(torch.autograd.Function):
         return torch.zeros_like(g)
 
 
-@register('BlockGrad', aliases=('stop_gradient', '_sparse_stop_gradient'))
+@register('BlockGrad', aliases=('stop_gradient', '_sparse_stop_gradient'), shape_rule='like_data',
+          loss=True, blocks_grad=True, in_place=True, monitor_indexed_inputs=True,
+          monitor_indexed_outputs=True)
 def BlockGrad(a, data):
     """Stops gradient computation: the output equals ``data``; no gradient flows back through
     it (the input receives zeros).
@@ -502,7 +507,7 @@ def _kl_infer(a, shapes):
 
 
 @register('IdentityAttachKLSparseReg', inputs=('data', 'moving_avg'), aux=('moving_avg',),
-          infer_shape=_kl_infer,
+          infer_shape=_kl_infer, loss=True,
           sparseness_target=Param(Float, 0.1, 'The sparseness target'),
           penalty=Param(Float, 0.001, 'The tradeoff parameter for the sparseness penalty'),
           momentum=Param(Float, 0.9, 'The momentum for running average'))
@@ -530,7 +535,8 @@ def IdentityAttachKLSparseReg(a, data, moving_avg):
 
 # ---------------------------------------------------------------------------------------------
 # smooth_l1
-@register('smooth_l1', scalar=Param(Float, 1.0, 'scalar input'),
+@register('smooth_l1', monitor_indexed_inputs=True, monitor_indexed_outputs=True,
+          scalar=Param(Float, 1.0, 'scalar input'),
           is_int=Param(Bool, True, 'Indicate whether scalar input is int type'))
 def smooth_l1(a, data):
     """Smooth L1 loss, element-wise, with ``sigma = scalar``::
@@ -583,7 +589,7 @@ def _sce_loss(p, label):
     return -torch.log(picked.clamp_min(1e-8)).sum().reshape(1)
 
 
-@register('softmax_cross_entropy', inputs=('data', 'label'))
+@register('softmax_cross_entropy', inputs=('data', 'label'), monitor_indexed_outputs=True)
 def softmax_cross_entropy(a, data, label):
     """Cross-entropy of ``softmax(data)`` against integer class labels, summed over the batch.
 
@@ -640,6 +646,7 @@ def _ctc_err(msg):
 @register('CTCLoss', inputs=('data', 'label', 'data_lengths', 'label_lengths'),
           aliases=('ctc_loss', '_contrib_CTCLoss', '_contrib_ctc_loss'),
           inputs_fn=_ctc_inputs, infer_shape=_ctc_infer, output_names=('output0',),
+          total_outputs=2, monitor_indexed_outputs=True,
           use_data_lengths=Param(Bool, False, 'Whether the data lenghts are decided by '
                                  '`data_lengths`. If false, the lengths are equal to the max '
                                  'sequence length.'),

@@ -89,6 +89,7 @@ def _check_range(name, cond, msg):
 
 # -- _random_* -------------------------------------------------------------------------------------
 @register('_random_uniform', inputs=(), aliases=('random_uniform', 'uniform'), creation=True,
+          no_cse=True, dynamic_shape=True,
           **_creation(low=Param(Float, 0.0, 'Lower bound of the distribution.'),
                       high=Param(Float, 1.0, 'Upper bound of the distribution.')))
 def _random_uniform(a):
@@ -98,6 +99,7 @@ def _random_uniform(a):
 
 
 @register('_random_normal', inputs=(), aliases=('random_normal', 'normal'), creation=True,
+          no_cse=True, dynamic_shape=True,
           **_creation(loc=Param(Float, 0.0, 'Mean of the distribution.'),
                       scale=Param(Float, 1.0, 'Standard deviation of the distribution.')))
 def _random_normal(a):
@@ -107,6 +109,8 @@ def _random_normal(a):
 
 
 @register('_random_gamma', inputs=(), aliases=('random_gamma',), creation=True,
+          no_cse=True, dynamic_shape=True, monitor_indexed_inputs=True,
+          monitor_indexed_outputs=True,
           **_creation(alpha=Param(Float, 1.0, 'Alpha parameter (shape) of the gamma distribution.'),
                       beta=Param(Float, 1.0, 'Beta parameter (scale) of the distribution.')))
 def _random_gamma(a):
@@ -116,6 +120,7 @@ def _random_gamma(a):
 
 
 @register('_random_exponential', inputs=(), aliases=('random_exponential',), creation=True,
+          no_cse=True, dynamic_shape=True,
           **_creation(lam=Param(Float, 1.0, 'Lambda parameter (rate) of the exponential '
                                 'distribution.')))
 def _random_exponential(a):
@@ -125,6 +130,7 @@ def _random_exponential(a):
 
 
 @register('_random_poisson', inputs=(), aliases=('random_poisson',), creation=True,
+          no_cse=True, dynamic_shape=True,
           **_creation(lam=Param(Float, 1.0, 'Lambda parameter (rate) of the Poisson '
                                 'distribution.')))
 def _random_poisson(a):
@@ -134,6 +140,7 @@ def _random_poisson(a):
 
 
 @register('_random_negative_binomial', inputs=(), aliases=('random_negative_binomial',),
+          no_cse=True, dynamic_shape=True,
           creation=True, **_creation(k=Param(Int, 1, 'Limit of unsuccessful experiments.'),
                                      p=Param(Float, 1.0, 'Failure probability in each '
                                              'experiment.')))
@@ -145,6 +152,7 @@ def _random_negative_binomial(a):
 
 
 @register('_random_generalized_negative_binomial', inputs=(),
+          no_cse=True, dynamic_shape=True,
           aliases=('random_generalized_negative_binomial',), creation=True,
           **_creation(mu=Param(Float, 1.0, 'Mean of the negative binomial distribution.'),
                       alpha=Param(Float, 1.0, 'Alpha (dispersion) parameter of the negative '
@@ -157,6 +165,7 @@ def _random_generalized_negative_binomial(a):
 
 
 @register('_random_randint', inputs=(), aliases=('random_randint',), creation=True,
+          no_cse=True, dynamic_shape=True,
           low=Param(Int, doc='Lower bound of the distribution.'),
           high=Param(Int, doc='Upper bound of the distribution.'),
           shape=Param(Shape, None, 'Shape of the output.'),
@@ -174,7 +183,8 @@ def _random_randint(a):
 
 # -- _random_*_like ------------------------------------------------------------------------------
 def _like(name, alias, sampler, params, doc):
-    @register(name, aliases=(alias,), **params)
+    @register(name, aliases=(alias,), no_cse=True, monitor_indexed_inputs=True,
+              monitor_indexed_outputs=True, **params)
     def op(a, data):
         kw = {k: getattr(a, k) for k in params}
         return sampler(*kw.values(), tuple(data.shape), data.dtype, data.device)
@@ -205,7 +215,7 @@ _like('_random_generalized_negative_binomial_like', 'random_generalized_negative
 
 # -- _sample_* ---------------------------------------------------------------------------------------
 def _sample(name, alias, inputs, sampler, doc):
-    @register(name, inputs=inputs, aliases=(alias,),
+    @register(name, inputs=inputs, aliases=(alias,), no_cse=True, monitor_indexed_outputs=True,
               shape=Param(Shape, (), 'Shape to be sampled from each random distribution.'),
               dtype=Param(Dtype, None, 'DType of the output (float32 when None).',
                           choices=_FLOAT_DTYPES))
@@ -246,7 +256,8 @@ def _multinomial_outputs(a):
 
 
 @register('_sample_multinomial', aliases=('sample_multinomial',),
-          num_outputs=_multinomial_outputs,
+          num_outputs=_multinomial_outputs, no_cse=True, monitor_indexed_inputs=True,
+          monitor_indexed_outputs=True,
           shape=Param(Shape, (), 'Shape to be sampled from each random distribution.'),
           get_prob=Param(Bool, False, 'Whether to also return the log probability of sampled '
                          'results.'),
@@ -277,7 +288,7 @@ def _sample_multinomial(a, data):
     return samples, logp
 
 
-@register('_shuffle', aliases=('shuffle',))
+@register('_shuffle', aliases=('shuffle',), no_cse=True)
 def _shuffle(a, data):
     """Randomly shuffle the elements along the first axis."""
     if data.dim() == 0 or data.shape[0] <= 1:
@@ -286,7 +297,7 @@ def _shuffle(a, data):
     return data.detach()[perm]
 
 
-@register('_sample_unique_zipfian', inputs=(), creation=True, num_outputs=2,
+@register('_sample_unique_zipfian', inputs=(), creation=True, num_outputs=2, no_cse=True,
           range_max=Param(Int, REQUIRED, 'The number of possible classes.'),
           shape=Param(Shape, None, '2-D shape of the output, where shape[0] is the batch size, '
                       'and shape[1] is the number of candidates to sample for each batch.'))
@@ -334,7 +345,8 @@ def _sample_unique_zipfian(a):
 
 # -- _random_pdf_* -----------------------------------------------------------------------------------
 def _pdf(name, inputs, logpdf, doc):
-    @register(name, inputs=('sample',) + inputs, aliases=(name[1:],),
+    @register(name, inputs=('sample',) + inputs, aliases=(name[1:],), no_cse=True,
+              monitor_indexed_outputs=True,
               is_log=Param(Bool, False, 'If set, compute the density of the log-probability '
                            'instead of the probability.'))
     def op(a, sample, *params):

@@ -173,7 +173,8 @@ def _sum_core(x, dims, keepdim):
     return _wrap_dtype(torch.sum(x, dims, keepdim), dt)
 
 
-@register('sum', aliases=('sum_axis', '_sparse_sum'), **_RED_PARAMS)
+@register('sum', aliases=('sum_axis', '_sparse_sum'), monitor_indexed_inputs=True,
+          monitor_indexed_outputs=True, **_RED_PARAMS)
 def sum_(a, data):
     """Computes the sum of array elements over the given axes.
 
@@ -192,7 +193,8 @@ def sum_(a, data):
     return _finish(_sum_core(data, dims, a.keepdims), a.keepdims)
 
 
-@register('mean', aliases=('_sparse_mean',), **_RED_PARAMS)
+@register('mean', aliases=('_sparse_mean',), monitor_indexed_inputs=True,
+          monitor_indexed_outputs=True, **_RED_PARAMS)
 def mean(a, data):
     """Computes the mean of array elements over the given axes.
 
@@ -218,7 +220,7 @@ def mean(a, data):
     return _finish(torch.div(s, n, rounding_mode='trunc').to(data.dtype), a.keepdims)
 
 
-@register('prod', **_RED_PARAMS)
+@register('prod', monitor_indexed_inputs=True, monitor_indexed_outputs=True, **_RED_PARAMS)
 def prod(a, data):
     """Computes the product of array elements over the given axes.
 
@@ -250,7 +252,8 @@ def _extreme(name, is_max):
     return fn
 
 
-_max = register('max', aliases=('max_axis',), **_RED_PARAMS)(_extreme('max', True))
+_max = register('max', aliases=('max_axis',), monitor_indexed_inputs=True,
+               monitor_indexed_outputs=True, **_RED_PARAMS)(_extreme('max', True))
 _max.opdef.doc = """Computes the maximum of array elements over the given axes.
 
     Same axis rules as ``sum``. The gradient flows to every element equal to the maximum
@@ -261,7 +264,8 @@ _max.opdef.doc = """Computes the maximum of array elements over the given axes.
         x = [[1, 5, 5], [3, 2, 3]]
         max(x, axis=1) = [5., 3.]
     """
-_min = register('min', aliases=('min_axis',), **_RED_PARAMS)(_extreme('min', False))
+_min = register('min', aliases=('min_axis',), monitor_indexed_inputs=True,
+               monitor_indexed_outputs=True, **_RED_PARAMS)(_extreme('min', False))
 _min.opdef.doc = """Computes the minimum of array elements over the given axes.
 
     Same axis rules as ``sum``. The gradient flows to every element equal to the minimum.
@@ -273,7 +277,7 @@ _min.opdef.doc = """Computes the minimum of array elements over the given axes.
     """
 
 
-@register('nansum', **_RED_PARAMS)
+@register('nansum', monitor_indexed_inputs=True, monitor_indexed_outputs=True, **_RED_PARAMS)
 def nansum(a, data):
     """Computes the sum of array elements over the given axes, treating NaN as zero.
 
@@ -291,7 +295,7 @@ def nansum(a, data):
     return _finish(_sum_core(data, dims, a.keepdims), a.keepdims)
 
 
-@register('nanprod', **_RED_PARAMS)
+@register('nanprod', monitor_indexed_inputs=True, monitor_indexed_outputs=True, **_RED_PARAMS)
 def nanprod(a, data):
     """Computes the product of array elements over the given axes, treating NaN as one.
 
@@ -334,7 +338,8 @@ def _safe_accumulation():
     return v not in ('', '0', 'false')
 
 
-@register('norm', aliases=('_sparse_norm',),
+@register('norm', aliases=('_sparse_norm',), monitor_indexed_inputs=True,
+          monitor_indexed_outputs=True,
           ord=Param(Int, 2, 'Order of the norm. Currently ord=1 and ord=2 is supported.'),
           axis=Param(Axis, None, 'The axis or axes along which to perform the reduction '
                      '(None: all elements).'),
@@ -428,7 +433,8 @@ _ARG_PARAMS = dict(
     keepdims=Param(Bool, False, 'If True, the reduced axis is left in the result as a dimension '
                    'of size one.'))
 
-_argmax = register('argmax', differentiable=False, **_ARG_PARAMS)(
+_argmax = register('argmax', differentiable=False, monitor_indexed_inputs=True,
+                   monitor_indexed_outputs=True, **_ARG_PARAMS)(
     _argext('argmax', torch.argmax))
 _argmax.opdef.doc = """Returns indices of the maximum values along an axis.
 
@@ -441,7 +447,8 @@ _argmax.opdef.doc = """Returns indices of the maximum values along an axis.
         argmax(x, axis=0) = [1., 1., 1.]
         argmax(x, axis=1) = [2., 2.]
     """
-_argmin = register('argmin', differentiable=False, **_ARG_PARAMS)(
+_argmin = register('argmin', differentiable=False, monitor_indexed_inputs=True,
+                   monitor_indexed_outputs=True, **_ARG_PARAMS)(
     _argext('argmin', torch.argmin))
 _argmin.opdef.doc = """Returns indices of the minimum values along an axis.
 
@@ -454,7 +461,7 @@ _argmin.opdef.doc = """Returns indices of the minimum values along an axis.
     """
 
 
-@register('argmax_channel', differentiable=False)
+@register('argmax_channel', differentiable=False, no_gradient=True)
 def argmax_channel(a, data):
     """Returns the index of the maximum along axis 1 (the channel axis).
 
@@ -488,7 +495,8 @@ def _sort_axis(name, axis, data):
     return data, ax
 
 
-@register('argsort', differentiable=False,
+@register('argsort', differentiable=False, monitor_indexed_inputs=True,
+          monitor_indexed_outputs=True,
           axis=Param(OptInt, -1, 'Axis along which to sort the input tensor. If None, the '
                      'flattened array is used.'),
           is_ascend=Param(Bool, True, 'Whether to sort in ascending or descending order.'),
@@ -507,7 +515,8 @@ def argsort(a, data):
     return idx.to(torch_dtype(a.dtype))
 
 
-@register('sort', axis=Param(OptInt, -1, 'Axis along which to sort. If None, the flattened '
+@register('sort', total_outputs=2, indexed_output_name=True,
+          axis=Param(OptInt, -1, 'Axis along which to sort. If None, the flattened '
                              'array is used.'),
           is_ascend=Param(Bool, True, 'Whether to sort in ascending or descending order.'))
 def sort(a, data):
@@ -529,7 +538,7 @@ def _topk_nout(a):
     return 2 if a.ret_typ == 'both' else 1
 
 
-@register('topk', num_outputs=_topk_nout,
+@register('topk', num_outputs=_topk_nout, monitor_indexed_inputs=True, monitor_indexed_outputs=True,
           axis=Param(OptInt, -1, 'Axis along which to choose the top k indices. If None, the '
                      'flattened array is used.'),
           k=Param(Int, 1, 'Number of top elements to select; k < 1 selects all elements.'),
@@ -579,7 +588,7 @@ def topk(a, data):
 # ---------------------------------------------------------------------------------------------
 # cumsum
 
-@register('_np_cumsum', aliases=('cumsum',), inputs=('a',),
+@register('_np_cumsum', aliases=('cumsum',), inputs=('a',), monitor_indexed_outputs=True,
           axis=Param(OptInt, None, 'Axis along which the cumulative sum is computed. The '
                      'default (None) computes the cumsum over the flattened array.'),
           dtype=Param(Dtype, None, 'Type of the returned array (default: the input type; bool '
@@ -617,7 +626,7 @@ def cumsum(a, x):
 # ---------------------------------------------------------------------------------------------
 # moments
 
-@register('moments', num_outputs=2,
+@register('moments', num_outputs=2, monitor_indexed_outputs=True,
           axes=Param(Axis, None, 'Array of ints. Axes along which to compute mean and '
                      'variance.'),
           keepdims=Param(Bool, False, 'produce moments with the same dimensionality as the '
@@ -675,6 +684,7 @@ def _histogram_inputs(a):
 
 
 @register('_histogram', inputs=('data', 'bins'), num_outputs=2, differentiable=False,
+          no_gradient=True,
           inputs_fn=_histogram_inputs,
           bin_cnt=Param(OptInt, None, 'Number of bins for uniform case'),
           range=Param(_opt_range, None, 'The lower and upper range of the bins. if not '
@@ -745,7 +755,7 @@ def _histogram(a, data, bins=None):
 # ---------------------------------------------------------------------------------------------
 # khatri_rao
 
-@register('khatri_rao', variadic='num_args', differentiable=False,
+@register('khatri_rao', variadic='num_args', differentiable=False, no_gradient=True,
           num_args=Param(Int, doc='Number of input matrices.'))
 def khatri_rao(a, *args):
     """Computes the Khatri-Rao product (column-wise Kronecker product) of the input matrices.

@@ -85,7 +85,33 @@ _PARAM_STRUCT_WITHOUT_PARAMS = frozenset(['_linalg_potrf', '_linalg_potri'])
 
 
 class OpDef:
-    """Definition of one operator (see :func:`register`)."""
+    """Definition of one operator (see :func:`register`).
+
+    The class attributes below are the operator traits (:data:`_TRAITS`): what the Symbol
+    layer, executors and cached graphs need to know about an operator beyond its inputs,
+    parameters and forward. ``register()`` sets those it is given on the instance; every
+    other OpDef (``Custom``, a ``_CachedOp`` node) answers the defaults.
+    """
+    # -- traits (defaults; see register() for each keyword) ---------------------------------
+    unnamed_inputs = False
+    fill_only = False
+    total_outputs = None
+    indexed_output_name = False
+    shape_rule = None
+    batch_from_output = None
+    shape_from_output = None
+    input_dtypes = None
+    output_dtype = None
+    loss = False
+    no_backward_node = False
+    backward_named_by_input = False
+    no_gradient = False
+    blocks_grad = False
+    in_place = False
+    no_cse = False
+    monitor_indexed_inputs = False
+    monitor_indexed_outputs = False
+    dynamic_shape = False
 
     def __init__(self, name, fn, inputs, params, aliases=(), aux=(), variadic=None,
                  num_outputs=1, output_names=None, doc='', hidden=False,
@@ -156,7 +182,16 @@ class OpDef:
     def needs_top_grad(self, attrs):
         """Whether backward uses the output gradient (False: a loss; backward() may be
         called without head gradients)."""
-        return True
+        return not self.loss
+
+    def n_total(self, attrs):
+        """The outputs MXNet's graph holds for a node (JSON ``node_row_ptr``): the visible
+        ones and, for ops with ``total_outputs``, the hidden ones."""
+        n = self.n_out(attrs)
+        t = self.total_outputs
+        if t is not None:
+            n = max(n, t(attrs) if callable(t) else t)
+        return n
 
     def aux_names(self, attrs):
         """Names of the inputs that are auxiliary states (fixed per op, except Custom's)."""
@@ -281,20 +316,72 @@ def _clean(e):
     return msg or type(e).__name__
 
 
+def _flag(v):
+    return isinstance(v, bool)
+
+
+def _count(v):
+    return callable(v) or (isinstance(v, int) and not isinstance(v, bool) and v >= 1)
+
+
+def _output_dtype(v):
+    if isinstance(v, str) and v == 'param':
+        return v
+    import numpy as np
+    if v is None or isinstance(v, bool):
+        raise TypeError(v)
+    return np.dtype(v)   # TypeError for what numpy does not take as a dtype
+
+
+SHAPE_RULES = ('same', 'like_data', 'unary', 'where')
+
+# register() keywords that are operator traits (not parameters): name -> check, which returns
+# the value to store, or False / raises TypeError or ValueError for a bad value. Defaults are
+# OpDef's class attributes of the same names.
+_TRAITS = {
+    'unnamed_inputs': _flag,
+    'fill_only': _flag,
+    'total_outputs': _count,
+    'indexed_output_name': _flag,
+    'shape_rule': lambda v: v in SHAPE_RULES,
+    'batch_from_output': _count,
+    'shape_from_output': callable,
+    'input_dtypes': callable,
+    'output_dtype': _output_dtype,
+    'loss': _flag,
+    'no_backward_node': _flag,
+    'backward_named_by_input': _flag,
+    'no_gradient': _flag,
+    'blocks_grad': _flag,
+    'in_place': _flag,
+    'no_cse': _flag,
+    'monitor_indexed_inputs': _flag,
+    'monitor_indexed_outputs': _flag,
+    'dynamic_shape': _flag,
+}
+
+
+def _check_trait(name, k, v):
+    """The value to store for trait k; TypeError when v is not one it takes."""
+    if v is None and getattr(OpDef, k) is None:
+        return None   # the default, given explicitly
+    try:
+        ok = _TRAITS[k](v)
+    except (TypeError, ValueError):
+        ok = False
+    if ok is False:
+        raise TypeError('register(%s): invalid value %r for %s' % (name, v, k))
+    return v if ok is True else ok
+
+
 def register(name, *, inputs=('data',), aliases=(), aux=(), variadic=None, num_outputs=1,
              output_names=None, hidden=False, infer_shape=None, creation=False,
-             inputs_fn=None, differentiable=True, unnamed_inputs=False, fill_only=False,
-             **params):
+             inputs_fn=None, differentiable=True, **params):
     """Decorator defining an operator. Keyword args that are :class:`Param` are its parameters.
 
     ``variadic='num_args'`` makes the op take any number of array inputs (``concat(*arrays)``);
     the named count parameter is filled in automatically.
     ``inputs_fn(attrs) -> tuple of input names`` drops optional inputs (``no_bias``).
-    ``fill_only=True``: ``infer_shape`` only proposes shapes for unknown inputs; a given shape
-    that differs is still valid (PReLU's gamma may be (C,) or the data's shape).
-    ``unnamed_inputs=True`` marks ops that MXNet registers without input names (no
-    ``FListInputNames``: Activation, SoftmaxActivation); where MXNet shows per-input names
-    (an executor monitor with ``monitor_all``) they are ``input0, input1, ...``.
     ``aux`` names inputs that are auxiliary states (BatchNorm's moving_mean/var); an op may
     update those in place (under torch.no_grad) in training mode, as MXNet does.
     ``num_outputs`` is an int or ``callable(attrs)``, or a :class:`Param` when the op has an MXNet
@@ -306,15 +393,95 @@ def register(name, *, inputs=('data',), aliases=(), aux=(), variadic=None, num_o
     (num_hidden, in_units) from data; the Symbol layer uses it for parameter shapes.
     Names follow MXNet: ``_linalg_gemm2`` (alias ``linalg_gemm2``) appears as ``mx.nd.linalg.gemm2``,
     names starting with '_' live in ``mx.nd._internal``.
+
+    Operator traits: keywords that are not parameters, each stored on the OpDef under its own
+    name (default: the OpDef class attribute, False / None; None may be given for the
+    latter). A keyword that is neither a :class:`Param` nor one of these, or a trait given a
+    value it does not take, is a TypeError.
+
+    Shapes, outputs and dtypes (the Symbol layer):
+
+    ``fill_only=True``: ``infer_shape`` only proposes shapes for unknown inputs; a given shape
+    that differs is still valid (PReLU's gamma may be (C,) or the data's shape).
+    ``total_outputs``: an int >= 1 or ``callable(attrs)``: how many outputs MXNet's graph holds
+    for the node, hidden ones (workspaces, saved mean/var) included; JSON's ``node_row_ptr``
+    counts them, the listed outputs stay ``num_outputs`` (BatchNorm: 3, max Pooling: 2).
+    ``indexed_output_name=True``: a single visible output is still named ``output0`` (MXNet
+    has a hidden second one: sort, _linalg_det).
+    ``shape_rule``: MXNet's shape function for the op, used by shape (and dtype) inference:
+
+    - ``'same'``: every input and the output have one shape, unified dim by dim (a 0 dim is
+      unknown and filled from the others; a mismatch is an error), and one dtype
+      (elemwise_*, add_n, the non-broadcast comparisons);
+    - ``'like_data'``: the single output has the first input's shape (no forward run to learn
+      it) and a known output shape fills the data's (Activation, BatchNorm, softmax);
+    - ``'unary'``: the output has the data's shape, so a known output fills the data's
+      unknown dims (unary math, the arithmetic ``*_scalar`` ops, Cast);
+    - ``'where'``: x, y and the output unify as for ``'same'`` (mismatches left to the
+      forward), the condition too when it has their rank.
+
+    ``batch_from_output``: an int or ``callable(attrs, out_shape) -> int``: how many leading
+    dims of the data an unknown (0) size is taken from a known output's (FullyConnected,
+    Convolution: the batch size).
+    ``shape_from_output``: ``callable(attrs, data_shape, out_shape) -> shape or None``: the
+    data's shape following from a known output shape, for a data shape with unknown dims
+    (transpose, Reshape).
+    ``input_dtypes``: ``callable(attrs, dtype, n) -> list``: the numpy dtype each of the n
+    inputs must have when the data's dtype is ``dtype`` (None: any); without it, ops with an
+    ``infer_shape`` hook or shape_rule 'same' want ``dtype`` for all, others have no rule
+    (BatchNorm: float32 parameters for float16 data; Embedding: the weight has the dtype
+    parameter, the indices any dtype).
+    ``output_dtype``: ``'param'``: the output dtype is the ``dtype`` parameter whatever the
+    input's, known before it (Cast, amp_cast); a numpy dtype: the output dtype when no
+    forward can be run to learn it (shape_array, size_array: int64).
+
+    Gradients and executors:
+
+    ``loss=True``: a loss head, whose gradient ignores the output gradient: ``backward()``
+    needs no head gradients for it (:meth:`OpDef.needs_top_grad` answers False).
+    ``no_gradient=True``: MXNet registers the op without FGradient; binding with gradients
+    that must pass it fails (``differentiable=False`` instead gives zero gradients).
+    ``blocks_grad=True``: its inputs get no gradient; the node is pruned from the backward
+    pass (BlockGrad).
+    ``no_backward_node=True``: MXNet passes the gradient through without a backward node, so
+    a monitor sees no ``NAME_backward_*`` arrays for it (elemwise_add).
+    ``backward_named_by_input=True``: MXNet names the node's backward outputs after the
+    forward inputs (``NAME_backward_data``) instead of ``NAME_backward_output<i>``.
+    ``in_place=True``: MXNet runs the op in place on its input (no memory of its own in the
+    executor's memory plan: Reshape, Flatten, BlockGrad).
+    ``no_cse=True``: common-subexpression elimination never merges two of its nodes (random
+    draws, optimizer updates, stateful ops); ops with aux states are never merged either.
+    ``dynamic_shape=True``: a creation op whose ``shape`` may hold 0 dims (or be ``()``
+    without NumPy shape semantics) in a graph: the output shape is then left to shape
+    inference (``zeros((L, 0, H))``, ``sym.random.normal() + x``).
+
+    Monitors and op hooks:
+
+    ``unnamed_inputs=True`` marks ops that MXNet registers without input names (no
+    ``FListInputNames``: Activation, SoftmaxActivation); where MXNet shows per-input names
+    (an executor monitor with ``monitor_all``) they are ``input0, input1, ...``.
+    ``monitor_indexed_inputs=True`` / ``monitor_indexed_outputs=True``: the op hooks of a
+    CachedOp (``register_op_hook``) name the node's inputs ``input0..`` / outputs
+    ``NODE_0..``, as MXNet 1.9.1 does for operators registered without
+    ``FListInputNames`` / ``FListOutputNames`` (measured against its monitor callbacks).
     """
     if isinstance(num_outputs, Param):
         # MXNet names some ops' output-count parameter num_outputs (SliceChannel, amp_multicast):
         # it is then the op's first parameter and gives the number of outputs
         params = dict(num_outputs=num_outputs, **params)
         num_outputs = _num_outputs_param
-    for k, p in params.items():
-        if not isinstance(p, Param):
-            raise TypeError('register(%s): %s must be a Param' % (name, k))
+    traits = {}
+    for k in list(params):
+        p = params[k]
+        if isinstance(p, Param):
+            if k in _TRAITS:
+                raise TypeError('register(%s): %s is an operator trait, not a parameter name'
+                                % (name, k))
+            continue
+        if k not in _TRAITS:
+            raise TypeError('register(%s): unknown keyword %s (a parameter must be a Param; '
+                            'operator traits: %s)' % (name, k, ', '.join(_TRAITS)))
+        traits[k] = _check_trait(name, k, params.pop(k))
 
     def deco(fn):
         op = OpDef(name, fn, inputs, params, aliases=aliases, aux=aux, variadic=variadic,
@@ -322,8 +489,8 @@ def register(name, *, inputs=('data',), aliases=(), aux=(), variadic=None, num_o
                    doc=fn.__doc__ or '', hidden=hidden,
                    infer_shape=infer_shape, creation=creation, differentiable=differentiable)
         op.inputs_fn = inputs_fn
-        op.unnamed_inputs = unnamed_inputs
-        op.fill_only = fill_only
+        for k, v in traits.items():
+            setattr(op, k, v)
         for n in (name,) + tuple(aliases):
             if n in _OPS:
                 raise MXNetError('operator %s registered twice' % n)

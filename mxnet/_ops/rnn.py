@@ -273,7 +273,7 @@ def _output_names(a):
 
 @register('RNN', inputs=('data', 'parameters', 'state', 'state_cell', 'sequence_length'),
           inputs_fn=_inputs_fn, num_outputs=_num_outputs, output_names=_output_names,
-          infer_shape=_infer_shape,
+          infer_shape=_infer_shape, no_cse=True,
           state_size=Param(Int, doc='size of the state for each layer'),
           num_layers=Param(Int, doc='number of stacked layers'),
           bidirectional=Param(Bool, False, 'whether to use bidirectional recurrent layers'),

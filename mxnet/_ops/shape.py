@@ -7,6 +7,7 @@ never alias their input; only ``NDArray.reshape`` and basic slicing share memory
 that torch would give as views are copied once. Axes are range-checked the way MXNet checks them
 (some ops accept negative axes, some do not) and bad input raises :class:`OpError`.
 """
+import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -134,7 +135,24 @@ def _reshape_shape(a, src):
     return new
 
 
-@register('Reshape', aliases=('reshape',),
+def _known(shape):
+    return shape is not None and all(d > 0 for d in shape)
+
+
+def _reshape_back(attrs, data, out):
+    """Reshape's data shape from a known output (shape_from_output): one unknown data dim
+    follows from the sizes (MXNet's ReshapeShape does the same)."""
+    if data is None or not _known(out) or list(data).count(0) != 1:
+        return None
+    known = int(np.prod([d for d in data if d > 0], dtype=np.int64))
+    total = int(np.prod(out, dtype=np.int64))
+    if known <= 0 or total % known:
+        return None
+    return tuple(total // known if d == 0 else d for d in data)
+
+
+@register('Reshape', aliases=('reshape',), shape_from_output=_reshape_back, in_place=True,
+          monitor_indexed_inputs=True, monitor_indexed_outputs=True,
           shape=Param(Shape, (), 'The target shape'),
           reverse=Param(Bool, False, 'If true then the special values are inferred from right '
                         'to left'),
@@ -168,7 +186,8 @@ def Reshape(a, data):
     return _copy(data.reshape(new))
 
 
-@register('Flatten', aliases=('flatten',))
+@register('Flatten', aliases=('flatten',), in_place=True, monitor_indexed_inputs=True,
+          monitor_indexed_outputs=True)
 def Flatten(a, data):
     """Flattens the input array into a 2-D array, keeping the first dimension.
 
@@ -201,7 +220,7 @@ def _slice_range(op, nb, vb, ve, ndim):
     return b, e
 
 
-@register('reshape_like', inputs=('lhs', 'rhs'),
+@register('reshape_like', inputs=('lhs', 'rhs'), in_place=True, monitor_indexed_outputs=True,
           lhs_begin=Param(OptInt, None, 'Defaults to 0. The beginning index along which the '
                           'lhs dimensions are to be reshaped. Supports negative indices.'),
           lhs_end=Param(OptInt, None, 'Defaults to None. The ending index along which the lhs '
@@ -257,8 +276,22 @@ def _transpose_perm(axes, ndim):
     return tuple(axes)
 
 
-@register('transpose', axes=Param(Shape, (), 'Target axis order. By default the axes will be '
-                                             'inverted.'))
+def _transpose_back(attrs, data, out):
+    """transpose's data shape from a known output (shape_from_output)."""
+    if not _known(out):
+        return None
+    axes = tuple(attrs.axes) or tuple(range(len(out) - 1, -1, -1))
+    if len(axes) != len(out):
+        return None
+    res = [0] * len(out)
+    for i, ax in enumerate(axes):
+        res[ax] = out[i]
+    return tuple(res)
+
+
+@register('transpose', shape_from_output=_transpose_back, monitor_indexed_inputs=True,
+          monitor_indexed_outputs=True,
+          axes=Param(Shape, (), 'Target axis order. By default the axes will be inverted.'))
 def transpose(a, data):
     """Permutes the dimensions of an array.
 
@@ -297,7 +330,8 @@ def SwapAxis(a, data):
 
 @register('expand_dims', axis=Param(Int, REQUIRED, 'Position where new axis is to be inserted. '
                                     'Suppose that the input `NDArray`\'s dimension is `ndim`, '
-                                    'the range of the inserted axis is `[-ndim, ndim]`'))
+                                    'the range of the inserted axis is `[-ndim, ndim]`'),
+          in_place=True, monitor_indexed_inputs=True, monitor_indexed_outputs=True)
 def expand_dims(a, data):
     """Inserts a new axis of size 1 at position ``axis``.
 
@@ -319,7 +353,8 @@ def expand_dims(a, data):
 
 @register('squeeze', axis=Param(Axis, None, 'Selects a subset of the single-dimensional '
                                 'entries in the shape. If an axis is selected with shape entry '
-                                'greater than one, an error is raised.'))
+                                'greater than one, an error is raised.'),
+          in_place=True, monitor_indexed_outputs=True)
 def squeeze(a, data):
     """Removes single-dimensional axes (all of them, or those listed in ``axis``).
 
@@ -411,7 +446,7 @@ def _rnn_param_concat(a, *data):
     return Concat.opdef.fn(a, *data)
 
 
-@register('stack', variadic='num_args',
+@register('stack', variadic='num_args', monitor_indexed_outputs=True,
           num_args=Param(Int, REQUIRED, 'Number of inputs to be stacked.'),
           axis=Param(Int, 0, 'The axis in the result array along which the input arrays are '
                              'stacked.'))
@@ -450,7 +485,7 @@ def _split_parts(op, data, ax, bounds, squeeze_axis):
     return tuple(_copy(p) for p in parts)
 
 
-@register('SliceChannel', aliases=('split',),
+@register('SliceChannel', aliases=('split',), backward_named_by_input=True,
           num_outputs=Param(Int, REQUIRED, 'Number of splits. Note that this should evenly '
                             'divide the length of the `axis`.'),
           axis=Param(Int, 1, 'Axis along which to split.'),
@@ -493,7 +528,7 @@ def _split_v2_n(a):
     return a.sections if a.sections > 0 else len(a.indices)
 
 
-@register('_split_v2', num_outputs=_split_v2_n,
+@register('_split_v2', num_outputs=_split_v2_n, monitor_indexed_outputs=True,
           indices=Param(Shape, REQUIRED, 'Indices of splits. The elements should denote the '
                         'boundaries of at which split is performed along the `axis`.'),
           axis=Param(Int, 1, 'Axis along which to split.'),
@@ -561,7 +596,8 @@ def _split_v2(a, data):
                              'length d, the result will have dimension of max(d, a.ndim); If '
                              'a.ndim < d, a is promoted to be d-dimensional by prepending new '
                              'axes. If a.ndim > d, reps is promoted to a.ndim by pre-pending '
-                             '1\'s to it.'))
+                             '1\'s to it.'),
+          monitor_indexed_outputs=True)
 def tile(a, data):
     """Repeats the whole array ``reps`` times along each axis (as ``numpy.tile``).
 
@@ -584,7 +620,8 @@ def tile(a, data):
 @register('repeat', repeats=Param(Int, REQUIRED, 'The number of repetitions for each element.'),
           axis=Param(OptInt, None, 'The axis along which to repeat values. The negative numbers '
                      'are interpreted counting from the backward. By default, use the flattened '
-                     'input array, and return a flat output array.'))
+                     'input array, and return a flat output array.'),
+          monitor_indexed_outputs=True)
 def repeat(a, data):
     """Repeats each element ``repeats`` times along ``axis`` (the flattened array if None).
 
@@ -673,7 +710,7 @@ def Pad(a, data):
     return F.pad(data, pads, mode=mode)
 
 
-@register('flip', aliases=('reverse',),
+@register('flip', aliases=('reverse',), monitor_indexed_outputs=True,
           axis=Param(Shape, REQUIRED, 'The axis which to reverse elements.'))
 def flip(a, data):
     """Reverses the order of elements along the given axes (negative axes not allowed).
@@ -706,7 +743,8 @@ def flip(a, data):
 @register('broadcast_to', shape=Param(Shape, (), 'The shape of the desired array. We can set '
                                       'the dim to zero if it\'s same as the original. E.g `A = '
                                       'broadcast_to(B, shape=(10, 0, 0))` has the same meaning '
-                                      'as `A = broadcast_axis(B, axis=0, size=10)`.'))
+                                      'as `A = broadcast_axis(B, axis=0, size=10)`.'),
+          monitor_indexed_inputs=True, monitor_indexed_outputs=True)
 def broadcast_to(a, data):
     """Broadcasts the input to ``shape``; axes of size 1 are repeated and a 0 in ``shape``
     keeps the input's size. ``shape`` must have as many entries as the input has axes.
@@ -735,7 +773,7 @@ def _as_axes(v):
     return (v,) if isinstance(v, int) else v
 
 
-@register('broadcast_like', inputs=('lhs', 'rhs'),
+@register('broadcast_like', inputs=('lhs', 'rhs'), monitor_indexed_outputs=True,
           lhs_axes=Param(Axis, None, 'Axes to perform broadcast on in the first input array'),
           rhs_axes=Param(Axis, None, 'Axes to copy from the second input array'))
 def broadcast_like(a, lhs, rhs):
@@ -785,7 +823,8 @@ def broadcast_like(a, lhs, rhs):
     return _copy(lhs.expand(out))
 
 
-@register('broadcast_axis', aliases=('broadcast_axes',),
+@register('broadcast_axis', aliases=('broadcast_axes',), monitor_indexed_inputs=True,
+          monitor_indexed_outputs=True,
           axis=Param(Shape, (), 'The axes to perform the broadcasting.'),
           size=Param(Shape, (), 'Target sizes of the broadcasting axes.'))
 def broadcast_axis(a, data):
@@ -877,7 +916,8 @@ def space_to_depth(a, data):
 # ---------------------------------------------------------------------------------------------
 # shape / size queries
 
-@register('shape_array', differentiable=False)
+@register('shape_array', differentiable=False, output_dtype='int64',
+          monitor_indexed_inputs=True, monitor_indexed_outputs=True)
 def shape_array(a, data):
     """Returns a 1-D int64 array holding the shape of ``data``.
 
@@ -888,7 +928,8 @@ def shape_array(a, data):
     return torch.tensor(data.shape, dtype=torch.int64, device=data.device)
 
 
-@register('size_array', differentiable=False)
+@register('size_array', differentiable=False, output_dtype='int64',
+          monitor_indexed_inputs=True, monitor_indexed_outputs=True)
 def size_array(a, data):
     """Returns a 1-D int64 array of one element holding the size of ``data``.
 
@@ -909,7 +950,8 @@ def size_array(a, data):
           axis1=Param(Int, 0, 'The first axis of the sub-arrays of interest. Ignored when the '
                       'input is a 1-D array.'),
           axis2=Param(Int, 1, 'The second axis of the sub-arrays of interest. Ignored when the '
-                      'input is a 1-D array.'))
+                      'input is a 1-D array.'),
+          monitor_indexed_outputs=True)
 def diag(a, data):
     """Extracts a diagonal or constructs a diagonal array.
 

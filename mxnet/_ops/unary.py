@@ -320,20 +320,28 @@ def _make_unary(name, ffn, mode, doc):
     return fn
 
 
+# shape rules of the _UNARY ops other than 'unary' (output shape = data shape both ways)
+_UNARY_SHAPE_RULE = {'relu': 'like_data', 'sigmoid': 'like_data', 'tanh': 'like_data',
+                     'logical_not': None}
+
+
 def _define_unary():
     for name, (ffn, mode, aliases, what, formula, example) in _UNARY.items():
         aliases = tuple(p + name if p.endswith('_') else p for p in aliases)
         arg, res = example.split(' -> ')
         doc = ('Returns element-wise %s of the input.\n\n    %s\n\nThe output has the input\'s '
                'shape and dtype.\n\nExample::\n\n    %s(%s) = %s\n' % (what, formula, name, arg, res))
-        register(name, aliases=aliases)(_make_unary(name, ffn, mode, doc))
+        register(name, aliases=aliases, shape_rule=_UNARY_SHAPE_RULE.get(name, 'unary'),
+                 monitor_indexed_inputs=True, monitor_indexed_outputs=True)(
+            _make_unary(name, ffn, mode, doc))
 
 
 _define_unary()
 
 
 # -- copies ------------------------------------------------------------------------------------
-@register('_copy', aliases=('identity',))
+@register('_copy', aliases=('identity',), shape_rule='like_data', in_place=True,
+          monitor_indexed_inputs=True, monitor_indexed_outputs=True)
 def _copy(a, data):
     """Returns a copy of the input.
 
@@ -359,7 +367,7 @@ def _copyto(a, data):
     return data.clone()
 
 
-@register('_identity_with_attr_like_rhs', inputs=('lhs', 'rhs'))
+@register('_identity_with_attr_like_rhs', inputs=('lhs', 'rhs'), monitor_indexed_outputs=True)
 def _identity_with_attr_like_rhs(a, lhs, rhs):
     """Returns a copy of lhs; rhs must have the same shape and dtype (its attributes are
     copied in graph inference). Gradient flows to lhs only.
@@ -383,7 +391,8 @@ def _identity_with_attr_like_rhs(a, lhs, rhs):
 
 
 # -- hard_sigmoid ------------------------------------------------------------------------------
-@register('hard_sigmoid', alpha=Param(Float, 0.2, 'Slope of hard sigmoid'),
+@register('hard_sigmoid', shape_rule='unary', monitor_indexed_inputs=True,
+          monitor_indexed_outputs=True, alpha=Param(Float, 0.2, 'Slope of hard sigmoid'),
           beta=Param(Float, 0.5, 'Bias of hard sigmoid.'))
 def hard_sigmoid(a, data):
     """Computes the hard sigmoid of the input element-wise.
@@ -403,7 +412,8 @@ def hard_sigmoid(a, data):
 
 
 # -- clip --------------------------------------------------------------------------------------
-@register('clip', aliases=('_sparse_clip',),
+@register('clip', aliases=('_sparse_clip',), shape_rule='unary', monitor_indexed_inputs=True,
+          monitor_indexed_outputs=True,
           a_min=Param(Float, doc='Minimum value'), a_max=Param(Float, doc='Maximum value'))
 def clip(a, data):
     """Clips (limits) the values of an array.
@@ -469,7 +479,8 @@ def cast_storage(a, data):
     return data.clone()
 
 
-@register('Cast', aliases=('cast',),
+@register('Cast', aliases=('cast',), shape_rule='unary', output_dtype='param',
+          monitor_indexed_inputs=True, monitor_indexed_outputs=True,
           dtype=Param(Dtype, doc='Output data type.', choices=_CAST_TYPES))
 def Cast(a, data):
     """Casts all elements of the input to a new type.
@@ -491,7 +502,9 @@ _INT_RANGE = {torch.int8: (-128, 127), torch.uint8: (0, 255),
               torch.int32: (-(2 ** 31), 2 ** 31 - 1)}
 
 
-@register('amp_cast', dtype=Param(Dtype, doc='Output data type.', choices=_AMP_TYPES))
+@register('amp_cast', shape_rule='unary', output_dtype='param', monitor_indexed_inputs=True,
+          monitor_indexed_outputs=True,
+          dtype=Param(Dtype, doc='Output data type.', choices=_AMP_TYPES))
 def amp_cast(a, data):
     """Cast function between low precision float/FP32 used by AMP.
 
@@ -516,7 +529,7 @@ def amp_cast(a, data):
         return r.nan_to_num(0.0).to(t)
 
 
-@register('amp_multicast', variadic=True,
+@register('amp_multicast', variadic=True, monitor_indexed_outputs=True,
           num_outputs=Param(Int, doc='Number of input/output pairs to be casted to the widest '
                             'type.'),
           cast_narrow=Param(Bool, False, 'Whether to cast to the narrowest type'))
@@ -551,7 +564,7 @@ def _check_count(name, key, n, data):
                       'instead.' % (name, name, n, key, n, len(data)))
 
 
-@register('all_finite', inputs=('data',), differentiable=False,
+@register('all_finite', inputs=('data',), differentiable=False, no_gradient=True,
           init_output=Param(Bool, True, 'Initialize output to 1.'))
 def all_finite(a, data):
     """Checks whether all elements of the array are finite.
@@ -567,7 +580,7 @@ def all_finite(a, data):
     return torch.isfinite(data).all().to(torch.float32).reshape(1)
 
 
-@register('multi_all_finite', variadic=True, differentiable=False,
+@register('multi_all_finite', variadic=True, differentiable=False, no_gradient=True,
           num_arrays=Param(Int, 1, 'Number of arrays.'),
           init_output=Param(Bool, True, 'Initialize output to 1.'))
 def multi_all_finite(a, *data):
@@ -591,7 +604,7 @@ def multi_all_finite(a, *data):
     return ok.to(torch.float32).reshape(1)
 
 
-@register('multi_sum_sq', variadic=True, differentiable=False,
+@register('multi_sum_sq', variadic=True, differentiable=False, no_gradient=True,
           num_arrays=Param(Int, doc='number of input arrays.'))
 def multi_sum_sq(a, *data):
     """Computes the sum of squares of each input array.
@@ -624,7 +637,7 @@ def multi_sum_sq(a, *data):
 
 
 @register('multi_lars', inputs=('lrs', 'weights_sum_sq', 'grads_sum_sq', 'wds'),
-          differentiable=False,
+          differentiable=False, no_gradient=True,
           eta=Param(Float, doc='LARS eta'), eps=Param(Float, doc='LARS eps'),
           rescale_grad=Param(Float, 1.0, 'Gradient rescaling factor'))
 def multi_lars(a, lrs, weights_sum_sq, grads_sum_sq, wds):
@@ -656,7 +669,7 @@ def multi_lars(a, lrs, weights_sum_sq, grads_sum_sq, wds):
     return torch.where((w > 0) & (g > 0), new, lrs)
 
 
-@register('reset_arrays', variadic=True, num_outputs=0, differentiable=False,
+@register('reset_arrays', variadic=True, num_outputs=0, differentiable=False, no_gradient=True,
           num_arrays=Param(Int, doc='number of input arrays.'))
 def reset_arrays(a, *data):
     """Sets every input array to zero, in place. Returns nothing (an empty list).

@@ -14,7 +14,6 @@ Symbol graph (``SymbolBlock.imports`` reads exported files).
 """
 import copy
 import json
-import os
 import re
 import threading
 import warnings
@@ -22,7 +21,7 @@ from collections import OrderedDict, defaultdict
 
 import numpy as np
 
-from ..base import MXNetError
+from ..base import MXNetError, _atomic_write
 from .. import name as _name
 from .. import initializer
 from .. import ndarray as nd
@@ -312,10 +311,7 @@ class Block:
                 children[child.name] = ch_name
                 walk(child, entry)
         walk(self, model)
-        tmp = prefix + '-model.json.tmp'
-        with open(tmp, 'w') as fp:
-            json.dump(model, fp)
-        os.replace(tmp, prefix + '-model.json')
+        _atomic_write(prefix + '-model.json', json.dumps(model))
         self.save_parameters(prefix + '-model.params')
 
     def load(self, prefix):

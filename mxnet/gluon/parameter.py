@@ -17,7 +17,7 @@ import numpy as np
 
 from ..base import MXNetError, mx_real_t
 from ..context import Context, cpu, current_context
-from .. import autograd, initializer
+from .. import autograd, initializer, _tape
 from .. import ndarray as nd
 from ..ndarray import NDArray
 
@@ -122,7 +122,7 @@ class Parameter:
         if req == 'null' and self._grad is not None:
             self._grad = None
             for d in self._data:
-                autograd._make_variable(d, None, 'null')
+                _tape.make_variable(d, None, 'null')
         elif self._data is not None:
             self._init_grad()
 

@@ -11,8 +11,10 @@ import torch
 
 from ..base import MXNetError, integer_types, numeric_types
 from .. import _state
-from .ndarray import (NDArray, _wrap, _assign, _scalar_for, _opctx, _record, _ASSIGN_IN_GRAPH,
-                      _INPLACE_RECORDING, _INT_GRAD, _proxy, _set_proxy, _in_graph)
+from .ndarray import (NDArray, _wrap, _assign, _scalar_for, _opctx, _ASSIGN_IN_GRAPH,
+                      _INPLACE_RECORDING)
+from .._tape import (record as _record, INT_GRAD as _INT_GRAD, proxy as _proxy,
+                     set_proxy as _set_proxy, in_graph as _in_graph)
 
 _STATE = _state.state
 

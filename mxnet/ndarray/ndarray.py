@@ -5,8 +5,6 @@ write into that tensor so every reference to the handle sees the change. Autogra
 (``_grad``, ``_grad_req``) lives beside it; see :mod:`mxnet.autograd`.
 """
 import ctypes
-import itertools
-from weakref import ref as _weakref_ref
 import operator as _pyop
 
 import numpy as np
@@ -16,6 +14,8 @@ from ..base import (MXNetError, np_dtype, torch_dtype, _NP_TO_TORCH, _TORCH_TO_N
                     numeric_types, integer_types, _Null)
 from ..context import Context, current_context, context_of, _CPU
 from .. import _state
+from .._tape import (INT_GRAD as _INT_GRAD, proxy as _proxy, in_graph as _in_graph,
+                     set_proxy as _set_proxy, replay as _replay, record as _record)
 
 __all__ = ['NDArray', 'array', 'empty', 'zeros', 'ones', 'full', 'arange', 'linspace', 'eye',
            'zeros_like', 'ones_like', 'full_like', 'waitall', 'add', 'subtract', 'multiply',
@@ -1333,50 +1333,8 @@ def waitall():
 
 
 # ---------------------------------------------------------------------------------------------
-# integer autograd. MXNet differentiates integer arrays too (gradients in the array's dtype);
-# torch's graph holds floating tensors only. An integer array made a variable (attach_grad,
-# mark_variables) therefore gets a float64 leaf with its values, its proxy (``_ip``); while
-# recording, an operation on integer arrays with proxies is replayed on the proxies (the other
-# inputs as they are), and the replay's result becomes the proxy of an integer output, or the
-# tensor of a floating one (``astype('float32')``). backward runs from the heads' proxies and
-# the variables' gradients are cast back to their dtype. Until the first integer variable
-# exists, each recorded op pays one list lookup for this; operations on floats pay nothing.
-_INT_GRAD = [False]
-
-
-def _proxy(a):
-    """The float64 tensor standing for integer NDArray ``a`` in torch's graph, or None."""
-    p = getattr(a, '_ip', None)
-    if p is not None and p.is_leaf:
-        v = a._data._version
-        if p._mx_version != v:  # the variable was written to since: its proxy follows
-            with _no_grad():
-                p.copy_(a._data)
-            p._mx_version = v
-    return p
-
-
-def _in_graph(a):
-    """Whether NDArray ``a`` is part of the recorded graph (a variable or a recorded result)."""
-    return a._data.requires_grad or (_INT_GRAD[0] and getattr(a, '_ip', None) is not None)
-
-
-def _set_proxy(out, pt):
-    """Attach ``pt`` (an operation replayed on proxies) to the operation's output ``out``."""
-    if not isinstance(pt, torch.Tensor) or not pt.requires_grad:
-        return
-    t = out._data
-    if t.is_floating_point():
-        out._data = pt if pt.dtype is t.dtype else pt.to(t.dtype)
-    elif t.dtype is not torch.bool and tuple(pt.shape) == tuple(t.shape):
-        out._ip = pt
-
-
-def _replay(out, fn, x):
-    """Replay a one-input operation ``fn`` (on tensors) on ``x``'s proxy, if it has one."""
-    p = _proxy(x)
-    if p is not None:
-        _set_proxy(out, fn(p))
+# integer autograd and recorded history live in mxnet/_tape.py; the arithmetic fast path
+# replays binary operations on integer variables' float64 proxies here (it owns _TORCH_BIN)
 
 
 def _replay_binary(out, name, lhs, rhs):
@@ -1392,51 +1350,6 @@ def _replay_binary(out, name, lhs, rhs):
         y = rhs  # the scalar, already cast to lhs's dtype
     x = lhs._data.double() if pa is None else pa
     _set_proxy(out, _TORCH_BIN[name](x, y))
-
-
-# ---------------------------------------------------------------------------------------------
-# history for autograd.get_symbol. While recording, every operator with an input in the graph
-# leaves a light record on its outputs (NDArray._node = (_GNode, output index)); marked
-# variables carry one from attach_grad / mark_variables. Nothing is kept when not recording.
-_VAR_COUNT = itertools.count()    # varN (marked variables) and nullN (other leaves)
-_NODE_COUNT = itertools.count()   # node_N (recorded operators)
-
-
-class _GNode:
-    """One recorded operator (op: registry name; name: N of node_N; attrs: the parsed attrs or
-    a dict of MXNet attribute strings) or leaf (op None, name 'varN' / 'nullN'). ``outs``
-    holds weak references to an operator's output arrays, so that a backward that frees the
-    graph can take them out of it (autograd._clear_history)."""
-    __slots__ = ('op', 'name', 'attrs', 'inputs', 'outs')
-
-    def __init__(self, op, name, attrs, inputs):
-        self.op = op
-        self.name = name
-        self.attrs = attrs
-        self.inputs = inputs
-        self.outs = ()
-
-
-def _record(op, attrs, inputs, outputs):
-    """Note that NDArrays ``outputs`` came from registry op ``op`` (attributes ``attrs``)
-    applied to ``inputs`` (NDArrays; None for an absent optional input)."""
-    entries = []
-    for a in inputs:
-        if a is None:
-            continue
-        e = getattr(a, '_node', None)
-        if e is None:
-            # a leaf that is not a marked variable: MXNet names it nullN
-            e = a._node = (_GNode(None, 'null%d' % next(_VAR_COUNT), None, ()), 0)
-        entries.append(e)
-    node = _GNode(op, next(_NODE_COUNT), attrs, entries)
-    i = 0
-    refs = []
-    for o in outputs:
-        o._node = (node, i)
-        refs.append(_weakref_ref(o))
-        i += 1
-    node.outs = refs
 
 
 def _record_binary(out, name, lhs, rhs):

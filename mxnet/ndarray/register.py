@@ -12,7 +12,9 @@ from ..base import MXNetError, _Null
 from .._ops.registry import OpError
 from ..context import current_context
 from .. import _state
-from .ndarray import NDArray, _wrap, _assign, _record, _INT_GRAD, _proxy, _set_proxy
+from .ndarray import NDArray, _wrap, _assign
+from .._tape import record as _record, INT_GRAD as _INT_GRAD, proxy as _proxy, \
+    set_proxy as _set_proxy
 
 _STATE = _state.state
 

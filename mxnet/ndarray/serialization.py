@@ -21,12 +21,11 @@ bytes present, so a corrupt file raises MXNetError.
 """
 import os
 import struct
-import tempfile
 
 import numpy as np
 import torch
 
-from ..base import MXNetError, _DTYPE_NP_TO_MX, _DTYPE_MX_TO_NP, _NP_TO_TORCH, np_dtype
+from ..base import MXNetError, _atomic_write, _DTYPE_NP_TO_MX, _DTYPE_MX_TO_NP, _NP_TO_TORCH, np_dtype
 from ..context import Context
 from ..util import _flags
 
@@ -37,12 +36,6 @@ V1_MAGIC = 0xF993FAC8
 V2_MAGIC = 0xF993FAC9
 V3_MAGIC = 0xF993FACA
 _DEV_TYPES = {1: 'cpu', 2: 'gpu', 3: 'cpu_pinned', 5: 'cpu_shared'}
-
-
-def _umask():
-    m = os.umask(0)
-    os.umask(m)
-    return m
 
 
 # ---------------------------------------------------------------------------------------------
@@ -202,19 +195,7 @@ def save(fname, data):
     """
     if not isinstance(fname, (str, os.PathLike)):
         raise MXNetError('save: fname must be a path, got %s' % type(fname).__name__)
-    blob = _dumps(data)
-    fname = os.fspath(fname)
-    d = os.path.dirname(os.path.abspath(fname))
-    fd, tmp = tempfile.mkstemp(prefix='.' + os.path.basename(fname) + '.', dir=d)
-    try:
-        with os.fdopen(fd, 'wb') as f:
-            f.write(blob)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; MXNet's files get the umask's
-        os.replace(tmp, fname)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    _atomic_write(fname, _dumps(data))
 
 
 # ---------------------------------------------------------------------------------------------

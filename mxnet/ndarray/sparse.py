@@ -167,7 +167,7 @@ class BaseSparseNDArray(NDArray):
         if self._grad is None or self._grad_req == 'null' or \
                 not (d.is_floating_point() or d.is_complex()):
             return d
-        from ..autograd import _grad_hook
+        from .._tape import _grad_hook
         import weakref
         d.requires_grad_(True)
         ref = weakref.ref(self)

@@ -7,11 +7,9 @@ included), ``heads`` and ``attrs`` (``{"mxnet_version": ["int", 10901]}``). File
 versions use ``attr`` instead of ``attrs`` and may keep operator parameters under ``param``.
 """
 import json
-import os
 import reprlib
-import tempfile
 
-from ..base import MXNetError
+from ..base import MXNetError, _atomic_write
 from .._ops.registry import get as _get_op
 from .symbol import _topo, _Node, _hidden_key, HIDDEN_KEYS, _AUX_VAR_INIT
 
@@ -292,13 +290,4 @@ def read_file(fname):
 
 
 def write_file(fname, text):
-    d = os.path.dirname(os.path.abspath(fname))
-    fd, tmp = tempfile.mkstemp(dir=d, prefix='.tmp-', suffix='.json')
-    try:
-        with os.fdopen(fd, 'w') as f:
-            f.write(text)
-        os.replace(tmp, fname)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    _atomic_write(fname, text)

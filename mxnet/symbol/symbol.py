@@ -27,51 +27,9 @@ HIDDEN_KEYS = ('ctx_group', 'lr_mult', 'wd_mult', 'force_mirroring', 'mirror_sta
 _STYPE_ID = {'undefined': -1, 'default': 0, 'row_sparse': 1, 'csr': 2}
 
 
-def _total_outputs_pooling(a, n):
-    # MXNet's oneDNN build gives max pooling a hidden workspace output
-    return 2 if a.pool_type == 'max' else 1
-
-
-# operators with hidden outputs (counted in JSON node_row_ptr, never listed)
-_TOTAL_OUTPUTS = {
-    'BatchNorm': lambda a, n: 3, 'Dropout': lambda a, n: 2, 'LRN': lambda a, n: 2,
-    'LayerNorm': lambda a, n: 3, 'InstanceNorm': lambda a, n: 3, 'GroupNorm': lambda a, n: 3,
-    'CTCLoss': lambda a, n: 2, 'SpatialTransformer': lambda a, n: 3, 'sort': lambda a, n: 2,
-    'Pooling': _total_outputs_pooling, 'BatchNorm_v1': lambda a, n: 3,
-    'BilinearSampler': lambda a, n: 2, 'Correlation': lambda a, n: 3,
-    'L2Normalization': lambda a, n: 2, '_linalg_det': lambda a, n: 3,
-    '_linalg_slogdet': lambda a, n: 4,
-}
-# operators whose single visible output is still named output0 (hidden second output)
-_INDEXED_OUTPUT_NAMES = frozenset(['sort', '_linalg_det'])
 # initializers MXNet attaches to auxiliary variables it creates
 _AUX_VAR_INIT = {'moving_mean': '["zero", {}]', 'moving_var': '["one", {}]',
                  'moving_avg': '["zero", {}]'}
-# operators whose inputs must all have one shape (MXNet's elementwise shape rule)
-_SAME_SHAPE = frozenset(['elemwise_add', 'elemwise_sub', 'elemwise_mul', 'elemwise_div',
-                         'add_n', '_grad_add', '_mod', '_power', '_maximum', '_minimum',
-                         '_hypot', '_equal', '_not_equal', '_greater', '_greater_equal',
-                         '_lesser', '_lesser_equal', '_logical_and', '_logical_or',
-                         '_logical_xor'])
-
-
-# single-output operators whose output has the shape of their first input
-_LIKE_DATA = frozenset(['BatchNorm', 'BatchNorm_v1', 'Activation', 'Dropout', 'LayerNorm',
-                        'InstanceNorm', 'GroupNorm', 'SoftmaxOutput', 'softmax', 'log_softmax',
-                        'BlockGrad', 'MakeLoss', 'relu', 'sigmoid', 'tanh', '_copy',
-                        'LeakyReLU', 'SoftmaxActivation'])
-
-
-# operators whose output has their data's shape, so a known output tells the data's shape
-_UNARY_SAME_SHAPE = _LIKE_DATA | frozenset([
-    'Cast', 'amp_cast', 'identity', '_copy', 'negative', 'abs', 'sign', 'round', 'rint', 'ceil',
-    'floor', 'trunc', 'fix', 'square', 'sqrt', 'rsqrt', 'cbrt', 'rcbrt', 'exp', 'expm1', 'log',
-    'log10', 'log2', 'log1p', 'sin', 'cos', 'tan', 'arcsin', 'arccos', 'arctan', 'sinh', 'cosh',
-    'tanh', 'arcsinh', 'arccosh', 'arctanh', 'degrees', 'radians', 'reciprocal', 'erf',
-    'erfinv', 'gamma', 'gammaln', 'softsign', 'clip', 'zeros_like', 'ones_like', 'hard_sigmoid',
-    '_plus_scalar', '_minus_scalar', '_rminus_scalar', '_mul_scalar', '_div_scalar',
-    '_rdiv_scalar', '_mod_scalar', '_rmod_scalar', '_power_scalar', '_rpower_scalar',
-    '_maximum_scalar', '_minimum_scalar', '_hypot_scalar'])
 
 
 class _Node:
@@ -96,7 +54,7 @@ class _Node:
             return [self.name]
         op = self.op
         names = op.list_outputs(self.attrs)
-        if op.name in _INDEXED_OUTPUT_NAMES and names == ['output']:
+        if op.indexed_output_name and names == ['output']:
             names = ['output0']
         if not self.name:   # an atomic symbol's node
             return list(names)
@@ -106,12 +64,8 @@ class _Node:
         return 1 if self.op is None else self.op.n_out(self.attrs)
 
     def total_outputs(self):
-        n = self.num_outputs()
-        if self.op is not None:
-            f = _TOTAL_OUTPUTS.get(self.op.name)
-            if f is not None:
-                n = max(n, f(self.attrs, n))
-        return n
+        """Outputs counted in JSON's node_row_ptr (hidden ones included)."""
+        return 1 if self.op is None else self.op.n_total(self.attrs)
 
 
 def _hidden_key(k):
@@ -910,10 +864,11 @@ def _infer_shapes(order, given, dtypes, quiet=False):
             keys = [(id(c), i) for c, i in n.inputs]
             ins = [shp.get(k) for k in keys]
             op = n.op
-            if (op.name in _SAME_SHAPE or op.name == 'where') and ins:
+            rule = op.shape_rule
+            if (rule == 'same' or rule == 'where') and ins:
                 # MXNet unifies these inputs (and the output) dim by dim: a 0 is unknown and
                 # is filled from the others (the legacy RNN cells' begin_state zeros((0, H)))
-                same = range(len(ins)) if op.name != 'where' else [1, 2]
+                same = range(len(ins)) if rule != 'where' else [1, 2]
                 ref = None
                 for j in same:
                     s = ins[j]
@@ -921,7 +876,7 @@ def _infer_shapes(order, given, dtypes, quiet=False):
                         continue
                     m = _merge_shape(ref, s)
                     if m is None:
-                        if quiet or op.name == 'where':
+                        if quiet or rule == 'where':
                             continue
                         raise _shape_error(n, 'Incompatible attr in node %s at %d-th input: '
                                            'expected %s, got %s'
@@ -934,7 +889,7 @@ def _infer_shapes(order, given, dtypes, quiet=False):
                     ref = shp[out_key] if ref is None else \
                         (_merge_shape(ref, shp[out_key]) or ref)
                 if ref is not None:
-                    if op.name == 'where' and ins[0] is not None and len(ins[0]) == len(ref):
+                    if rule == 'where' and ins[0] is not None and len(ins[0]) == len(ref):
                         same = [0, 1, 2]
                     for j in same:
                         s = ins[j]
@@ -945,13 +900,14 @@ def _infer_shapes(order, given, dtypes, quiet=False):
                             _merge_shape(shp[out_key], ref) == ref:
                         shp[out_key] = ref
                         changed = True
-            elif op.name in _BATCH_FROM_OUTPUT and ins and ins[0] is not None and \
+            elif op.batch_from_output is not None and ins and ins[0] is not None and \
                     not _shape_known(ins[0]) and (id(n), 0) in shp:
                 # as MXNet's FullyConnected / Convolution shape functions: an unknown batch
                 # size of the data is taken from a known output
                 out, d = shp[(id(n), 0)], list(ins[0])
-                lead = len(out) - 1 if op.name == 'FullyConnected' and \
-                    not n.attrs.flatten else 1
+                lead = op.batch_from_output
+                if callable(lead):
+                    lead = lead(n.attrs, out)
                 for k in range(min(lead, len(d), len(out))):
                     if d[k] == 0 and out[k] > 0:
                         d[k] = out[k]
@@ -978,16 +934,16 @@ def _infer_shapes(order, given, dtypes, quiet=False):
                     if old != s:
                         shp[keys[j]] = ins[j] = s
                         changed = True
-            if op.name in _SHAPE_FROM_OUTPUT and ins and (id(n), 0) in shp and \
+            if op.shape_from_output is not None and ins and (id(n), 0) in shp and \
                     not _shape_known(ins[0]):
                 # as MXNet's transpose / Reshape shape functions: a known output gives the
                 # data's unknown dims
-                m = _SHAPE_FROM_OUTPUT[op.name](n.attrs, ins[0], shp[(id(n), 0)])
+                m = op.shape_from_output(n.attrs, ins[0], shp[(id(n), 0)])
                 m = _merge_shape(ins[0], m) if m is not None else None
                 if m is not None and m != ins[0]:
                     shp[keys[0]] = ins[0] = m
                     changed = True
-            if op.name in _UNARY_SAME_SHAPE and ins and (id(n), 0) in shp:
+            if (rule == 'unary' or rule == 'like_data') and ins and (id(n), 0) in shp:
                 # output shape = data shape both ways: a known output fills the data
                 m = _merge_shape(ins[0], shp[(id(n), 0)])
                 if m is not None and m != ins[0]:
@@ -1013,7 +969,7 @@ def _infer_shapes(order, given, dtypes, quiet=False):
                         raise _shape_error(n, 'Shape inconsistent, Provided = %s, inferred '
                                            'shape=(%s)' % (_fmt_shape(ins[j]),
                                                            ','.join(map(str, ref[j]))))
-            if (op.name in _LIKE_DATA or op.name in _SAME_SHAPE) and n.num_outputs() == 1:
+            if (rule == 'like_data' or rule == 'same') and n.num_outputs() == 1:
                 # output shape = data shape; skips the meta run (the first meta call of
                 # some torch ops imports torch._dynamo, about a second)
                 new = _merge_shape(shp.get((id(n), 0)), ins[0]) or ins[0]
@@ -1046,37 +1002,6 @@ def _creation_unknown(n):
     return creation_shape_unknown(n)
 
 
-# operators whose data's unknown batch size is filled from their output's shape
-_BATCH_FROM_OUTPUT = frozenset(['FullyConnected', 'Convolution'])
-
-
-def _transpose_back(attrs, data, out):
-    if not _shape_known(out):
-        return None
-    axes = tuple(attrs.axes) or tuple(range(len(out) - 1, -1, -1))
-    if len(axes) != len(out):
-        return None
-    res = [0] * len(out)
-    for i, ax in enumerate(axes):
-        res[ax] = out[i]
-    return tuple(res)
-
-
-def _reshape_back(attrs, data, out):
-    # one unknown data dim follows from the sizes (MXNet's ReshapeShape does the same)
-    if data is None or not _shape_known(out) or list(data).count(0) != 1:
-        return None
-    known = int(np.prod([d for d in data if d > 0], dtype=np.int64))
-    total = int(np.prod(out, dtype=np.int64))
-    if known <= 0 or total % known:
-        return None
-    return tuple(total // known if d == 0 else d for d in data)
-
-
-# operators whose known output shape fills unknown dims of their data
-_SHAPE_FROM_OUTPUT = {'transpose': _transpose_back, 'Reshape': _reshape_back}
-
-
 def _merge_shape(a, b):
     """Shapes a and b (0 = unknown dim, None = unknown shape) merged; None if they disagree."""
     if a is None:
@@ -1093,25 +1018,15 @@ def _merge_shape(a, b):
     return tuple(out)
 
 
-_BN_OPS = frozenset(['BatchNorm', 'BatchNorm_v1', '_contrib_SyncBatchNorm'])
-_FIXED_OUT_DTYPE = {'shape_array': np.dtype(np.int64), 'size_array': np.dtype(np.int64)}
-
-
 def _expected_dtypes(node, ref):
     """The dtype each input of node must have given the data dtype ref (None: any)."""
     op = node.op
     names = node.input_names()
-    if op.name == 'Embedding' or op.name == '_contrib_SparseEmbedding':
-        return [None] + [np.dtype(node.attrs.dtype)] * (len(names) - 1)
-    if op.name in _BN_OPS:
-        p = np.dtype(np.float32) if ref == np.float16 else ref
-        return [ref] + [p] * (len(names) - 1)
-    if op.infer_shape is not None or op.name in _SAME_SHAPE:
+    if op.input_dtypes is not None:
+        return op.input_dtypes(node.attrs, ref, len(names))
+    if op.infer_shape is not None or op.shape_rule == 'same':
         return [ref] * len(names)
     return [None] * len(names)
-
-
-_CAST_OPS = frozenset(['Cast', 'amp_cast'])
 
 
 def _attr_dtype(n):
@@ -1151,11 +1066,11 @@ def _infer_types(order, given, shapes):
                         typ[keys[j]] = ins[j] = e if e is not None else ref
                         changed = True
                     elif e is not None and t != e and \
-                            (op.infer_shape is not None or op.name in _SAME_SHAPE):
+                            (op.infer_shape is not None or op.shape_rule == 'same'):
                         raise MXNetError('Error in operator %s: Incompatible attr in node %s at '
                                          '%d-th input: expected %s, got %s'
                                          % (n.name, n.name, j, e.name, t.name))
-            if (id(n), 0) not in typ and op.name in _CAST_OPS:
+            if (id(n), 0) not in typ and isinstance(op.output_dtype, str):   # 'param'
                 # a cast's output dtype is its parameter, whatever its input's
                 dt = _attr_dtype(n)
                 if dt is not None:
@@ -1171,8 +1086,8 @@ def _infer_types(order, given, shapes):
                     res = None
             if res is not None:
                 outs = [t for _, t in res]
-            elif op.name in _FIXED_OUT_DTYPE:
-                outs = [_FIXED_OUT_DTYPE[op.name]]
+            elif isinstance(op.output_dtype, np.dtype):
+                outs = [op.output_dtype]
             else:
                 dt = _attr_dtype(n)
                 if dt is None and ref is not None:
