@@ -25,7 +25,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('list', nargs='?', default=os.path.join(HERE, 'upstream_pass.txt'))
     ap.add_argument('--python', default=os.path.join(ROOT, '.venv', 'bin', 'python'))
-    ap.add_argument('--timeout', type=int, default=120)
+    ap.add_argument('--timeout', type=int, default=300)
     a = ap.parse_args()
     if not os.path.exists(SUITE):
         print('upstream: %s not found (MXNet 1.9.1\'s tests live in ../shared beside the '

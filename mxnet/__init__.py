@@ -98,3 +98,22 @@ from . import numpy  # noqa: F401
 from . import numpy as np  # noqa: F401
 from . import numpy_extension  # noqa: F401
 from . import numpy_extension as npx  # noqa: F401
+
+
+def _dmlc_role():
+    """As MXNet's ``import mxnet`` does in a distributed job: a process started with
+    ``DMLC_ROLE=server`` (MXNet's launcher runs the user's command for every role) serves
+    the KVStore and exits when the job ends. A scheduler has nothing to do here: worker 0
+    hosts torch.distributed's rendezvous."""
+    import os as _os
+    import sys as _sys
+    role = _os.environ.get('DMLC_ROLE')
+    if role == 'server':
+        from .kvstore_dist import run_server
+        run_server()
+        _sys.exit(0)
+    if role == 'scheduler':
+        _sys.exit(0)
+
+
+_dmlc_role()

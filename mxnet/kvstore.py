@@ -9,8 +9,9 @@ sum or, when an updater (or an optimizer) is set, calls ``updater(key, merged, s
 Inside one process remx runs every store kind MXNet did on one machine: ``local`` (values are
 summed and updated in CPU memory), ``device`` (summed and updated on the device of the
 pushed values), ``local_allreduce_cpu``, ``local_allreduce_device``, ``local_update_cpu``,
-and ``nccl`` where CUDA GPUs are present. Multi-machine stores (``dist_*``, ``horovod``,
-``byteps``) are not implemented in remx yet. Values may be row_sparse: pushes sum them as
+and ``nccl`` where CUDA GPUs are present. The multi-process stores (``dist_sync``,
+``dist_device_sync``, ``dist_async``) are in ``kvstore_dist`` (torch.distributed);
+``horovod`` and ``byteps`` raise MXNetError. Values may be row_sparse: pushes sum them as
 row_sparse, ``row_sparse_pull`` copies the requested rows, and ``pull`` skips row_sparse
 outputs unless ``ignore_sparse=False``, as in MXNet.
 """
@@ -19,7 +20,7 @@ import warnings
 
 import torch
 
-from .base import MXNetError
+from .base import MXNetError, _atomic_write
 from .context import cpu_pinned
 from .ndarray import NDArray
 
@@ -556,11 +557,7 @@ class KVStore(KVStoreBase):
         MXNet 1.x reads); with ``dump_optimizer`` the optimizer itself is saved too."""
         if self._updater is None:
             raise KVStoreAssertionError('Cannot save states for distributed training')
-        data = self._updater.get_states(dump_optimizer)
-        tmp = '%s.tmp%d' % (fname, os.getpid())
-        with open(tmp, 'wb') as fout:
-            fout.write(data)
-        os.replace(tmp, fname)
+        _atomic_write(fname, self._updater.get_states(dump_optimizer))
 
     def load_optimizer_states(self, fname):
         """Load updater states from ``fname`` (written by remx or MXNet 1.x; read without
@@ -585,11 +582,11 @@ class KVStore(KVStoreBase):
         """Send a command to the servers: a single-process store has none (no-op)."""
 
 
-class KVStoreServer:
-    """The server side of a distributed store: not implemented in remx yet."""
-
-    def __init__(self, kvstore):
-        raise MXNetError('KVStoreServer: multi-machine kvstores are not implemented in remx yet')
+def KVStoreServer(kvstore=None):  # noqa: N802 (MXNet's class name)
+    """The server side of a distributed store (``mxnet.kvstore_dist.KVStoreServer``);
+    ``.run()`` serves until every worker is done."""
+    from .kvstore_dist import KVStoreServer as _Server
+    return _Server(kvstore)
 
 
 def create(name='local'):
@@ -598,8 +595,10 @@ def create(name='local'):
     name: ``'local'`` (sum and update in CPU memory), ``'device'`` (sum and update on the
     device of each stored value), ``'local_allreduce_cpu'``, ``'local_allreduce_device'``,
     ``'local_update_cpu'``, ``'nccl'`` (needs CUDA GPUs), or a name registered with
-    ``KVStoreBase.register``. Multi-machine types (``'dist_sync'``, ``'dist_device_sync'``,
-    ``'dist_async'``, ``'horovod'``, ``'byteps'``) are not implemented in remx yet.
+    ``KVStoreBase.register``. ``'dist_sync'`` / ``'dist'`` / ``'dist_device_sync'`` /
+    ``'dist_sync_device'`` and ``'dist_async'`` are the multi-process stores of
+    ``mxnet.kvstore_dist`` (start the job with ``python -m mxnet.tools.launch``);
+    ``'horovod'`` and ``'byteps'`` raise MXNetError.
 
     Returns a ``KVStoreBase`` (a ``KVStore`` for the built-in types).
     """
@@ -608,9 +607,18 @@ def create(name='local'):
     name = name.lower()
     if name in KVStoreBase.kv_registry:
         return KVStoreBase.kv_registry[name]()
-    if 'dist' in name or name in _MULTI_MACHINE:
-        raise MXNetError("kvstore '%s': multi-machine kvstores are not implemented in remx yet; "
-                         "use 'local' or 'device' in one process" % name)
+    if name in _MULTI_MACHINE:
+        import importlib.util
+        if importlib.util.find_spec(name) is None:
+            raise MXNetError("kvstore '%s' needs the %s package, which is not installed; use "
+                             "'dist_sync' (torch.distributed) instead" % (name, name))
+        raise MXNetError("kvstore '%s': remx has no binding to %s; use 'dist_sync' "
+                         "(torch.distributed) instead" % (name, name))
+    if 'dist' in name:
+        from . import kvstore_dist
+        if '_async' in name:
+            return kvstore_dist.DistAsyncKVStore(name)
+        return kvstore_dist.DistSyncKVStore(name)
     if 'nccl' in name and not torch.cuda.is_available():
         raise MXNetError("kvstore '%s' needs NVIDIA GPUs (NCCL) and none is available; use "
                          "'device' or 'local'" % name)

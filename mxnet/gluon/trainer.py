@@ -10,9 +10,8 @@ one context) and is updated there, its replicas filled by ``row_sparse_pull``; d
 with row_sparse gradients push the gradients and pull them back (or, updated on the store, the
 weights), and with one context and no store are updated locally.
 """
-import os
 
-from ..base import MXNetError
+from ..base import MXNetError, _atomic_write
 from .parameter import ParameterDict, Parameter, GluonAssertionError, GluonValueError
 
 __all__ = ['Trainer']
@@ -160,6 +159,11 @@ class Trainer:
             kvstore, update_on_kvstore = _create_kvstore(config['kvstore'], len(self._contexts),
                                                          arg_arrays)
             self._distributed = 'dist' in kvstore.type if kvstore else False
+            if self._distributed and 'async' in kvstore.type:
+                update_on_kvstore = True
+                if config['update_on_kvstore'] is False:
+                    raise GluonValueError('Please set update_on_kvstore=True when training in '
+                                          'async mode.')
             if config['update_on_kvstore'] is not None:
                 update_on_kvstore = config['update_on_kvstore']
             if update_on_kvstore:
@@ -230,6 +234,14 @@ class Trainer:
             self._kvstore.row_sparse_pull(idx, out=out, row_ids=row_id, priority=-idx)
 
     def _check_and_rescale_grad(self, scale):
+        # with a distributed store updating, the optimizer was sent to the store (MXNet's
+        # servers) at the first step: a later batch size cannot change it there
+        if self._update_on_kvstore and self._distributed and self._kv_initialized:
+            if self._optimizer.rescale_grad != scale:
+                raise UserWarning('Possible change in the `batch_size` from previous `step` '
+                                  'detected. Optimizer gradient normalizing factor will not '
+                                  'change w.r.t new batch_size when update_on_kvstore=True and '
+                                  'when distributed kvstore is used.')
         self._optimizer.rescale_grad = scale
 
     def _prepare(self):
@@ -337,11 +349,7 @@ class Trainer:
                                           'not yet initialized in kvstore.')
             self._kvstore.save_optimizer_states(fname, dump_optimizer=True)
             return
-        data = self._updaters[0].get_states(dump_optimizer=True)
-        tmp = '%s.tmp%d' % (fname, os.getpid())
-        with open(tmp, 'wb') as fout:
-            fout.write(data)
-        os.replace(tmp, fname)
+        _atomic_write(fname, self._updaters[0].get_states(dump_optimizer=True))
 
     def load_states(self, fname):
         """Load optimizer states written by ``save_states`` (by remx or MXNet 1.x; read

@@ -1,0 +1,1 @@
+"""remx's command-line tools: ``python -m mxnet.tools.launch`` starts a distributed job."""
