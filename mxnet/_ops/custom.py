@@ -94,6 +94,14 @@ def _infer(attrs, in_shapes):
     return ([tuple(s) for s in ins], [tuple(s) for s in outs], [tuple(s) for s in aux])
 
 
+def _out_specs(attrs, shapes, dtypes):
+    """[(shape, numpy dtype)] of the outputs for argument shapes and numpy dtypes, from the
+    Prop's infer_shape and infer_type."""
+    _, outs, _ = _infer(attrs, shapes)
+    otypes = attrs.prop.infer_type([d.type for d in dtypes])[1]
+    return [(tuple(s), np.dtype(t)) for s, t in zip(outs, otypes)]
+
+
 class CustomOpDef(OpDef):
     """Registry entry of ``Custom``; every answer comes from the node's Prop."""
     free_params = True   # any keyword is a parameter (passed to the Prop as a string)
@@ -139,20 +147,17 @@ class CustomOpDef(OpDef):
         """[(shape, numpy dtype)] of the outputs, from the Prop (no forward run)."""
         n = self.n_args(attrs)
         try:
-            _, outs, _ = _infer(attrs, shapes[:n])
-            types = [np.dtype(np.float32) if d is None else np.dtype(d) for d in dtypes[:n]]
-            res = attrs.prop.infer_type([t.type for t in types])
-            otypes = res[1]
+            return _out_specs(attrs, shapes[:n], [np.dtype(np.float32) if d is None
+                                                  else np.dtype(d) for d in dtypes[:n]])
         except MXNetError as e:
             return e
         except Exception as e:  # noqa: BLE001 - the user's code
             return MXNetError('Custom(%s): infer_shape/infer_type failed: %s'
                               % (attrs.op_type, _clean(e)))
-        return [(tuple(s), np.dtype(t)) for s, t in zip(outs, otypes)]
 
 
     # -- front ends: inputs are bound by the Prop's names -----------------------------------
-    def _bind(self, pos, named, kwargs, kind):
+    def _bind(self, pos, named, kwargs):
         attrs = self.parse_attrs(kwargs)
         names = self.list_inputs(attrs)
         slots = dict(zip(names, pos))
@@ -179,12 +184,12 @@ class CustomOpDef(OpDef):
             for a in data:
                 pos.extend(a if isinstance(a, (list, tuple)) else [a])
             named = {k: kwargs.pop(k) for k in list(kwargs) if isinstance(kwargs[k], NDArray)}
-            attrs, names, slots = opdef._bind(pos, named, kwargs, 'nd')
+            attrs, names, slots = opdef._bind(pos, named, kwargs)
             missing = [n for n in names if n not in slots]
             if missing:
                 raise MXNetError('Custom(op_type=%s): inputs %s are missing'
                                  % (attrs.op_type, ', '.join(missing)))
-            return invoke(opdef, [slots[n] for n in names], kwargs, out)
+            return invoke(opdef, [slots[n] for n in names], kwargs, out, attrs=attrs)
         Custom.__doc__ = _DOC
         Custom.__module__ = 'mxnet.ndarray'
         return Custom
@@ -203,7 +208,6 @@ class CustomOpDef(OpDef):
                 if not isinstance(a, Symbol):
                     raise TypeError('Compose expect `Symbol` as arguments')
             named = {k: kwargs.pop(k) for k in list(kwargs) if isinstance(kwargs[k], Symbol)}
-            opdef._bind(pos, named, dict(kwargs), 'sym')   # checks the names
             return _build(opdef, 'custom', name, attr, pos, named, kwargs)
         Custom.__doc__ = _DOC
         Custom.__module__ = 'mxnet.symbol'
@@ -249,16 +253,13 @@ def _run_forward(attrs, args, aux):
     in_shapes = [tuple(t.shape) for t in args]
     ins = [_nd(t.detach()) for t in args]
     aux_nd = [_nd(t) for t in aux]    # the state arrays themselves: forward may update them
-    _, oshapes, _ = _infer(attrs, in_shapes)
-    res = prop.infer_type([np.dtype(str(t.dtype).replace('torch.', '')).type for t in args])
-    otypes = res[1]
-    from ..context import Context
+    in_dtypes = [np.dtype(str(t.dtype).replace('torch.', '')) for t in args]
+    specs = _out_specs(attrs, in_shapes, in_dtypes)
+    from ..context import context_of
     dev = args[0].device if args else torch.device('cpu')
-    ctx = Context('cpu' if dev.type == 'cpu' else 'gpu', dev.index or 0)
-    op = prop.create_operator(ctx, [list(s) for s in in_shapes],
-                              [np.dtype(str(t.dtype).replace('torch.', '')).type for t in args])
-    outs = [_nd(torch.zeros(s, dtype=getattr(torch, np.dtype(d).name), device=dev))
-            for s, d in zip(oshapes, otypes)]
+    op = prop.create_operator(context_of(dev), [list(s) for s in in_shapes],
+                              [d.type for d in in_dtypes])
+    outs = [_nd(torch.zeros(s, dtype=getattr(torch, d.name), device=dev)) for s, d in specs]
     is_train = bool(_state.state.training)
     with autograd.pause(train_mode=is_train):
         _user('forward', attrs, op.forward, is_train, ['write'] * len(outs), ins, outs, aux_nd)

@@ -348,9 +348,7 @@ def _dot(opdef, attrs, arrays):
                 vals.index_add_(0, torch.searchsorted(out_rows, cols), v[:, None] * r[rows])
             res = _sp._make(_sp.RowSparseNDArray, vals, (out_rows,), (n, r.shape[1]),
                             _opctx(lhs))
-            if rs == 'default' and fs is None:
-                return res
-            if rs == 'row_sparse' and fs is None:
+            if fs is None:
                 return res
     elif ls == 'default' and rs == 'csr' and not ta and lhs.ndim == 2:
         rhs._comp()

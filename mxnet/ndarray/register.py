@@ -104,9 +104,11 @@ def _sparse_invoke(opdef, arrays, kwargs, out):
     return invoke_sparse(opdef, arrays, kwargs, out)
 
 
-def invoke(opdef, arrays, kwargs, out=None):
-    """Run a registry op on NDArrays (None for absent optional inputs)."""
-    attrs = opdef.parse_attrs(kwargs)
+def invoke(opdef, arrays, kwargs, out=None, attrs=None):
+    """Run a registry op on NDArrays (None for absent optional inputs); ``attrs``: the
+    already parsed ``kwargs``, if the caller has them."""
+    if attrs is None:
+        attrs = opdef.parse_attrs(kwargs)
     tensors = [None if a is None else a._data for a in arrays]
     res = opdef.compute(attrs, tensors)
     outs = _wrap_outputs(opdef, res, out, _out_ctx(opdef, attrs, arrays))
