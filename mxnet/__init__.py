@@ -61,6 +61,8 @@ from .context import Context, cpu, gpu, cpu_pinned, current_context, num_gpus  #
 from . import context  # noqa: F401
 from . import ndarray  # noqa: F401
 from . import ndarray as nd  # noqa: F401
+from . import _cached_op
+ndarray.CachedOp = _cached_op.CachedOp  # mx.nd.CachedOp (_cached_op sits above mx.nd)
 from . import autograd  # noqa: F401
 from . import random  # noqa: F401
 from . import random as rnd  # noqa: F401

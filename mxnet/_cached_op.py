@@ -7,13 +7,16 @@ attribute parsing and no NDArray wrapping between nodes. Recording is torch.auto
 ``autograd.record()`` the outputs are linked to the inputs (parameters included) that require
 gradients, so ``backward`` fills their ``.grad`` as the imperative run would.
 """
+import weakref
+
 import torch
 
 from .base import MXNetError
 from . import _state
 from . import _tape
-from .util import _flags as _util_flags
 from ._ops.registry import OpError, _clean
+from ._graph import (Node, compile_graph, concrete_attrs, dynamic_nodes, interpret,
+                     monitor_input_names, monitor_output_names)
 
 __all__ = ['CachedOp']
 
@@ -23,129 +26,6 @@ _set_grad = torch._C._set_grad_enabled
 # flags MXNet's CachedOp accepts (anything else is an error there too)
 _KNOWN_FLAGS = frozenset(['static_alloc', 'static_shape', 'inline_limit', 'forward_bulk_size',
                           'backward_bulk_size', 'data_indices', 'param_indices', 'is_dynamic'])
-
-
-# names the op hooks (register_op_hook, monitors) see. MXNet names an operator's inputs by its
-# FListInputNames and its outputs by its FListOutputNames; operators registering neither get
-# 'input0', 'input1', ... and '0', '1', ... instead (node_input0, node_0): the ops registered
-# with monitor_indexed_inputs / monitor_indexed_outputs (measured against MXNet 1.9.1's
-# monitor callbacks).
-def monitor_input_names(n):
-    """The names MXNet's op hooks give node ``n``'s inputs (without the node-name prefix)."""
-    if n.op.monitor_indexed_inputs:
-        return ['input%d' % i for i in range(len(n.inputs))]
-    return n.input_names()
-
-
-def monitor_output_names(n):
-    """The full names MXNet's op hooks give node ``n``'s visible outputs."""
-    names = n.output_names()
-    if n.op.monitor_indexed_outputs:
-        return ['%s_%d' % (n.name, i) for i in range(len(names))]
-    return names
-
-
-def _single(n):
-    return n.op is None or n.num_outputs() == 1
-
-
-def creation_shape_unknown(n):
-    """Whether creation node n's shape attribute leaves its output shape to inference: for
-    ops with ``dynamic_shape`` a shape with 0s (MXNet reads 0 as "unknown" and takes the size
-    from shape inference: the RNN layers' begin_state zeros((L, 0, H))), and without np_shape
-    semantics an empty shape () too (sym.random.normal(...) + x)."""
-    if n.op is None or not n.op.dynamic_shape:
-        return False
-    shape = tuple(getattr(n.attrs, 'shape', None) or ())
-    return 0 in shape or any(d < 0 for d in shape) or (not shape and not _util_flags.np_shape)
-
-
-def _dynamic_nodes(order):
-    return [n for n in order if creation_shape_unknown(n)]
-
-
-def concrete_attrs(order, dyn, var_shapes, what='CachedOp'):
-    """{id(node): attrs with the inferred shape} for the creation nodes ``dyn``, given the
-    shapes of the graph's variables in order."""
-    from .symbol.symbol import _infer_shapes
-    given = {id(n): tuple(s) for n, s in zip([n for n in order if n.op is None], var_shapes)}
-    shapes = _infer_shapes(order, given, {}, quiet=True)
-    out = {}
-    for n in dyn:
-        shp = shapes.get((id(n), 0))
-        if shp is None or 0 in shp:
-            raise MXNetError('%s: cannot infer the shape of %s (%s with shape %s) from the input '
-                             'shapes' % (what, n.name, n.op.name, n.attrs.shape))
-        out[id(n)] = n.attrs.replace(shape=tuple(shp))
-    return out
-
-
-def compile_graph(order, heads, override=None, via_compute=False, clone_inputs=True,
-                  filename='<remx cached op>'):
-    """``run(V) -> tuple of head tensors`` for a graph in topological order.
-
-    ``V`` holds the tensors of the graph's variable nodes in their order of appearance in
-    ``order`` (MXNet's ``list_inputs`` order). Differentiable operators are called through their
-    forward directly; the others (every operator with ``via_compute``, as executors run them) go
-    through ``OpDef.compute`` (which links them into a recorded graph with zero gradient).
-    ``override`` replaces some nodes' attrs (see :func:`concrete_attrs`); with
-    ``clone_inputs`` a head that is an input variable is returned as a copy. Callers choose
-    torch's grad mode.
-    """
-    env = {}
-    lines = ['def run(V):']
-    names = {}
-    nvar = 0
-    var_lines = []
-    for k, n in enumerate(order):
-        if n.op is None:
-            names[id(n)] = 'v%d' % nvar
-            var_lines.append('v%d' % nvar)
-            nvar += 1
-            continue
-        ins = []
-        for c, i in n.inputs:
-            nm = names[id(c)]
-            ins.append(nm if _single(c) else '%s[%d]' % (nm, i))
-        names[id(n)] = 'r%d' % k
-        env['A%d' % k] = override.get(id(n), n.attrs) if override else n.attrs
-        if n.op.differentiable and not via_compute:
-            env['F%d' % k] = n.op.fn
-            lines.append('    r%d = F%d(A%d%s)' % (k, k, k, ''.join(', ' + s for s in ins)))
-        else:
-            env['C%d' % k] = n.op.compute
-            lines.append('    r%d = C%d(A%d, [%s])' % (k, k, k, ', '.join(ins)))
-        if _single(n):
-            # an op with one visible output may still return hidden ones
-            lines.append('    if r%d.__class__ is tuple: r%d = r%d[0]' % (k, k, k))
-    if var_lines:
-        lines.insert(1, '    %s, = V' % ', '.join(var_lines))
-    outs = []
-    for n, i in heads:
-        nm = names[id(n)]
-        if n.op is None and clone_inputs:
-            nm += '.clone()'    # an output never aliases an input array
-        outs.append(nm if _single(n) else '%s[%d]' % (nm, i))
-    lines.append('    return (%s,)' % ', '.join(outs))
-    exec(compile('\n'.join(lines), filename, 'exec'), env)  # noqa: S102
-    return env['run']
-
-
-def _interpret(order, heads, tensors):
-    """Node-by-node run through ``OpDef.compute`` (used to name the failing operator)."""
-    vals = {}
-    k = 0
-    for n in order:
-        if n.op is None:
-            vals[(id(n), 0)] = tensors[k]
-            k += 1
-            continue
-        r = n.op.compute(n.attrs, [vals[(id(c), i)] for c, i in n.inputs])
-        if isinstance(r, torch.Tensor):
-            r = (r,)
-        for i, t in enumerate(r):
-            vals[(id(n), i)] = t
-    return tuple(vals[(id(n), i)] for n, i in heads)
 
 
 class CachedOp:
@@ -189,7 +69,7 @@ class CachedOp:
         self._heads = list(sym._heads)
         self._num_inputs = sum(1 for n in self._order if n.op is None)
         self._input_names = [n.name for n in self._order if n.op is None]
-        self._dyn = _dynamic_nodes(self._order)
+        self._dyn = dynamic_nodes(self._order)
         self._runs = {}   # input shapes -> compiled run, when creation nodes need inference
         self._run = None if self._dyn else compile_graph(self._order, self._heads)
         self._num_outputs = len(self._heads)
@@ -221,7 +101,7 @@ class CachedOp:
             raise
         except Exception as e:  # noqa: BLE001 (re-run node by node to name the operator)
             with torch.no_grad():
-                _interpret(self._order, self._heads, tensors)
+                interpret(self._order, self._heads, tensors)
             raise OpError('Error in CachedOp: %s' % _clean(e)) from None
         finally:
             if prev is not grad_on:
@@ -238,26 +118,16 @@ class CachedOp:
     def _run_monitored(self, tensors):
         from .ndarray.ndarray import _wrap
         cb, monitor_all = self._monitor
-        vals = {}
-        k = 0
-        for n in self._order:
-            if n.op is None:
-                vals[(id(n), 0)] = tensors[k]
-                k += 1
-                continue
-            ins = [vals[(id(c), i)] for c, i in n.inputs]
-            if monitor_all:
-                for nm, t in zip(monitor_input_names(n), ins):
-                    cb(('%s_%s' % (n.name, nm)).encode(), n.op.name.encode(), _wrap(t.detach()))
-            r = n.op.compute(n.attrs, ins)
-            if isinstance(r, torch.Tensor):
-                r = (r,)
-            onames = monitor_output_names(n)
-            for i, t in enumerate(r):
-                vals[(id(n), i)] = t
-                if i < len(onames):
-                    cb(onames[i].encode(), n.op.name.encode(), _wrap(t.detach()))
-        return tuple(vals[(id(n), i)] for n, i in self._heads)
+
+        def before(n, ins):
+            for nm, t in zip(monitor_input_names(n), ins):
+                cb(('%s_%s' % (n.name, nm)).encode(), n.op.name.encode(), _wrap(t.detach()))
+
+        def after(n, outs):
+            for nm, t in zip(monitor_output_names(n), outs):
+                cb(nm.encode(), n.op.name.encode(), _wrap(t.detach()))
+        return interpret(self._order, self._heads, tensors,
+                         before=before if monitor_all else None, after=after)
 
     def __call__(self, *args, out=None, **kwargs):
         from .ndarray.ndarray import NDArray, _wrap, _assign
@@ -351,11 +221,10 @@ class CachedOp:
                     e = a._node = _tape.leaf_entry()
                 ents[(id(n), 0)] = e
                 continue
-            node = _tape.GNode(n.op.name, _tape.NAMES.node(), n.attrs,
-                               [ents[(id(c), j)] for c, j in n.inputs])
+            node = Node(n.op, _tape.NAMES.node(), n.attrs, None,
+                        [ents[(id(c), j)] for c, j in n.inputs])
             for i in range(n.total_outputs()):
                 ents[(id(n), i)] = (node, i)
-        import weakref
         for o, (n, i) in zip(outs, self._heads):
             e = o._node = ents[(id(n), i)]
             if e[0].op is not None:  # so a backward that frees the graph takes o out of it

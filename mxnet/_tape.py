@@ -3,7 +3,8 @@
 torch's autograd graph carries the gradients; this module keeps what MXNet has on top of it:
 
 * history: while recording, each operator with an input in the graph leaves a light record on
-  its outputs (``NDArray._node = (GNode, output index)``), marked variables carry one from
+  its outputs (``NDArray._node = (graph Node, output index)``, with the registry name and
+  unparsed attrs until ``autograd.get_symbol`` resolves it), marked variables carry one from
   ``attach_grad``/``mark_variables``; ``autograd.get_symbol`` turns it into a Symbol, and a
   backward that frees the graph clears it (``clear_history``). Names follow MXNet: ``varN`` for
   marked variables and ``nullN`` for other leaves (one counter), ``node_N`` for operators.
@@ -14,7 +15,8 @@ torch's autograd graph carries the gradients; this module keeps what MXNet has o
   values, its proxy (``_ip``); while recording, an operation on integer arrays with proxies is
   replayed on the proxies (``replay``/``set_proxy``), and backward runs from the heads' proxies.
   Until the first integer variable exists (``INT_GRAD[0]``) this costs one list lookup per op.
-* backward: torch's C++ engine called directly, and torch's errors in MXNet's words.
+* backward: torch's C++ engine called directly, and torch's errors in MXNet's words;
+  ``backward`` is ``autograd.backward`` on a list of heads (``NDArray.backward`` calls it).
 
 It sits below ``ndarray`` and ``autograd`` and imports neither: arrays are used through their
 slots (``_data``, ``_grad``, ``_grad_req``, ``_node``, ``_ip``).
@@ -25,27 +27,14 @@ import weakref
 import torch
 
 from .base import MXNetError
+from ._state import state as _STATE
+from ._graph import Node
 
 GRAD_REQS = ('write', 'add', 'null')
 
 
 # ---------------------------------------------------------------------------------------------
 # history
-class GNode:
-    """One recorded operator (op: registry name or OpDef; name: N of node_N; attrs: the parsed
-    attrs or a dict of MXNet attribute strings) or leaf (op None, name 'varN' / 'nullN').
-    ``outs`` holds weak references to an operator's output arrays, so that a backward that
-    frees the graph can take them out of it (``clear_history``)."""
-    __slots__ = ('op', 'name', 'attrs', 'inputs', 'outs')
-
-    def __init__(self, op, name, attrs, inputs):
-        self.op = op
-        self.name = name
-        self.attrs = attrs
-        self.inputs = inputs
-        self.outs = ()
-
-
 class _Names:
     """The varN/nullN and node_N counters."""
 
@@ -60,7 +49,7 @@ class _Names:
         return '%s%d' % (prefix, next(self._leaf))
 
     def node(self):
-        return next(self._node)
+        return 'node_%d' % next(self._node)
 
 
 NAMES = _Names()
@@ -68,7 +57,7 @@ NAMES = _Names()
 
 def leaf_entry(prefix='null'):
     """A new leaf's history entry: 'var' for a marked variable, 'null' for another leaf."""
-    return (GNode(None, NAMES.leaf(prefix), None, ()), 0)
+    return (Node(None, NAMES.leaf(prefix), None, None, []), 0)
 
 
 def record(op, attrs, inputs, outputs):
@@ -82,7 +71,7 @@ def record(op, attrs, inputs, outputs):
         if e is None:
             e = a._node = leaf_entry()   # a leaf that is not a marked variable: nullN
         entries.append(e)
-    node = GNode(op, NAMES.node(), attrs, entries)
+    node = Node(op, NAMES.node(), attrs, None, entries)
     i = 0
     refs = []
     for o in outputs:
@@ -97,14 +86,17 @@ def clear_history(entries):
     array computed in it, not only the heads'): such an array used in a later recording is a
     constant there, so a new graph built on, say, an RNN's last state does not reach into the
     freed one (which torch would refuse: "backward through the graph a second time").
-    Marked variables keep their gradients."""
+    Marked variables keep their gradients. The nodes themselves are left as they are: a
+    Symbol taken from them by ``autograd.get_symbol`` before the backward stays whole."""
     stack = [e[0] for e in entries if e is not None]
+    seen = set()
     while stack:
         node = stack.pop()
-        if node.op is None:
+        if node.op is None or id(node) in seen:
             continue
-        inputs, outs = node.inputs, node.outs
-        node.inputs, node.outs = (), ()
+        seen.add(id(node))
+        outs = node.outs
+        node.outs = ()
         for r in outs:
             a = r()
             if a is None:
@@ -116,7 +108,7 @@ def clear_history(entries):
             if t.requires_grad and not t.is_leaf:
                 a._data = t.detach()
             a._node = None
-        stack.extend(c for c, _ in inputs)
+        stack.extend(c for c, _ in node.inputs)
 
 
 def clear_heads(heads):
@@ -202,10 +194,15 @@ def _grad_hook(ref):
     return hook
 
 
-def make_variable(arr, grad_buf, grad_req):
-    """Make arr's tensor a grad-requiring torch leaf whose gradient lands in grad_buf."""
+def check_grad_req(grad_req):
+    """MXNetError unless ``grad_req`` is one of :data:`GRAD_REQS`."""
     if grad_req not in GRAD_REQS:
         raise MXNetError("grad_req must be one of %s, got '%s'" % (GRAD_REQS, grad_req))
+
+
+def make_variable(arr, grad_buf, grad_req):
+    """Make arr's tensor a grad-requiring torch leaf whose gradient lands in grad_buf."""
+    check_grad_req(grad_req)
     t = arr._data
     if grad_req == 'null':
         if t.requires_grad:
@@ -303,6 +300,25 @@ def run_backward(ts, gs, retain_graph):
         torch.autograd.backward(ts, gs, retain_graph=retain_graph)
     else:
         _ENGINE.run_backward(tuple(ts), tuple(gs), bool(retain_graph), False, (), True, True)
+
+
+def backward(heads, head_grads, retain_graph, train_mode):
+    """``autograd.backward`` on a list of head arrays and a list of their gradients (arrays, or
+    None for ones; None: all ones): accumulate into the variables' gradient buffers, then
+    clear the heads' history unless ``retain_graph``."""
+    if head_grads is None:
+        head_grads = [None] * len(heads)
+    ts, gs = head_tensors(heads, head_grads)
+    prev = _STATE.training
+    _STATE.training = train_mode
+    try:
+        run_backward(ts, gs, retain_graph)
+    except RuntimeError as e:
+        raise torch_error(e) from None
+    finally:
+        _STATE.training = prev
+    if not retain_graph:
+        clear_heads(heads)
 
 
 def run_grad(ts, inputs, gs, retain_graph, create_graph=False):

@@ -15,6 +15,7 @@ import torch
 
 from .base import MXNetError
 from ._state import state as _state
+from . import _state as _state_mod
 from . import _tape
 from .ndarray.ndarray import NDArray, array, _wrap, _opctx
 
@@ -49,30 +50,7 @@ def is_training():
     return _state.training
 
 
-class _RecordingStateScope:
-    __slots__ = ('_enter_is_record', '_enter_train_mode', '_prev_is_record', '_prev_train_mode')
-
-    def __init__(self, is_record, train_mode):
-        self._enter_is_record = is_record
-        self._enter_train_mode = train_mode
-        self._prev_is_record = None
-        self._prev_train_mode = None
-
-    def __enter__(self):
-        if self._enter_is_record is not None:
-            self._prev_is_record = _state.recording
-            _state.recording = self._enter_is_record
-        if self._enter_train_mode is not None:
-            self._prev_train_mode = _state.training
-            _state.training = self._enter_train_mode
-        return self
-
-    def __exit__(self, ptype, value, trace):
-        if self._enter_is_record is not None:
-            _state.recording = self._prev_is_record
-        if self._enter_train_mode is not None:
-            _state.training = self._prev_train_mode
-        return False
+_RecordingStateScope = _state_mod.Scope   # MXNet's name
 
 
 def record(train_mode=True):
@@ -96,23 +74,6 @@ def predict_mode():
 
 
 # ----------------------------------------------------------------------------------------------
-def _attach_grad(arr, grad_req='write', stype=None):
-    if grad_req not in _GRAD_REQS:
-        raise MXNetError("grad_req must be one of %s, got '%s'" % (_GRAD_REQS, grad_req))
-    if stype is None:
-        stype = arr.stype  # MXNet: the gradient's storage type defaults to the array's
-    if grad_req == 'null':
-        buf = None
-    elif stype == 'default':
-        buf = _wrap(torch.zeros_like(arr._data, requires_grad=False), _opctx(arr))
-    elif stype in ('csr', 'row_sparse'):
-        from .ndarray import sparse
-        buf = sparse.zeros(stype, arr.shape, ctx=arr.context, dtype=arr.dtype)
-    else:
-        raise MXNetError("attach_grad: unknown storage type '%s'" % stype)
-    _tape.make_variable(arr, buf, grad_req)
-
-
 def mark_variables(variables, gradients, grad_reqs='write'):
     """Mark NDArrays as variables whose gradients are written into ``gradients``."""
     if isinstance(variables, NDArray):
@@ -128,7 +89,8 @@ def mark_variables(variables, gradients, grad_reqs='write'):
         _tape.make_variable(v, g, r)
 
 
-def _parse_heads(heads, head_grads):
+def _head_lists(heads, head_grads):
+    """heads and head_grads as two lists of one length (MXNetError if they differ)."""
     if isinstance(heads, NDArray):
         heads = [heads]
         if head_grads is not None and not isinstance(head_grads, (list, tuple)):
@@ -141,22 +103,17 @@ def _parse_heads(heads, head_grads):
     if len(head_grads) != len(heads):
         raise MXNetError('heads and head_grads must have the same length (%d vs %d)'
                          % (len(heads), len(head_grads)))
-    return _tape.head_tensors(heads, head_grads)
+    return heads, head_grads
+
+
+def _parse_heads(heads, head_grads):
+    return _tape.head_tensors(*_head_lists(heads, head_grads))
 
 
 def backward(heads, head_grads=None, retain_graph=False, train_mode=True):
     """Compute gradients of heads w.r.t. variables marked with attach_grad/mark_variables."""
-    ts, gs = _parse_heads(heads, head_grads)
-    prev = _state.training
-    _state.training = train_mode
-    try:
-        _tape.run_backward(ts, gs, retain_graph)
-    except RuntimeError as e:
-        raise _tape.torch_error(e) from None
-    finally:
-        _state.training = prev
-    if not retain_graph:
-        _clear_heads(heads)
+    heads, head_grads = _head_lists(heads, head_grads)
+    _tape.backward(heads, head_grads, retain_graph, train_mode)
 
 
 def _clear_heads(heads):
@@ -209,7 +166,7 @@ def grad(heads, variables, head_grads=None, retain_graph=None, create_graph=Fals
 
 # ----------------------------------------------------------------------------------------------
 # recorded history (autograd.get_symbol). While recording, every operator with an input in the
-# graph leaves a light record on its outputs (NDArray._node = (_tape.GNode, index)); marked
+# graph leaves a light record on its outputs (NDArray._node = (_graph.Node, index)); marked
 # variables carry one from attach_grad/mark_variables. Nothing is kept when not recording.
 def _reset_names():
     """Restart the varN / node_N counters (as in a fresh process; for tests)."""
@@ -237,36 +194,18 @@ def get_symbol(x):
     if entry is None:
         raise MXNetError('Check failed: !Imperative::AGInfo::IsNone(*this): NDArray is not part '
                          'of a computation graph. Did you forget to turn on recording?')
-    from .symbol.symbol import Symbol, _Node
-    from ._ops.registry import get as _get_op
-    memo = {}
-
-    def convert(g):
-        done = memo.get(id(g))
-        if done is not None:
-            return done
-        stack = [g]
-        while stack:
-            n = stack[-1]
-            pending = [c for c, _ in n.inputs if id(c) not in memo]
-            if pending:
-                stack.extend(pending)
-                continue
-            stack.pop()
-            if id(n) in memo:
-                continue
-            if n.op is None:
-                memo[id(n)] = _Node(None, n.name, None, {}, [])
-            else:
-                # a str names a registry op; a hybridized block's call records its own OpDef
-                op = _get_op(n.op) if isinstance(n.op, str) else n.op
-                attrs = n.attrs
-                if attrs is None or isinstance(attrs, dict):
-                    attrs = op.parse_attrs(dict(attrs or {}))
-                memo[id(n)] = _Node(op, 'node_%d' % n.name, attrs, attrs.given(),
-                                    [(memo[id(c)], i) for c, i in n.inputs])
-        return memo[id(g)]
-    return Symbol([(convert(entry[0]), entry[1])])
+    from .symbol.symbol import Symbol
+    # the recorded nodes are graph nodes: resolve each (registry name -> OpDef, attribute
+    # strings -> parsed attrs) in place, and the Symbol is over the recorded heads
+    stack, seen = [entry[0]], set()
+    while stack:
+        n = stack.pop()
+        if id(n) in seen:
+            continue
+        seen.add(id(n))
+        n.resolve()
+        stack.extend(c for c, _ in n.inputs)
+    return Symbol([entry])
 
 
 # ----------------------------------------------------------------------------------------------

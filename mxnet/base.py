@@ -148,17 +148,22 @@ class _NoLib:
     remx is Python over PyTorch and has no C library: any C function looked up here raises
     MXNetError naming it, instead of failing with an AttributeError deep in user code. The
     DLPack entry points user code calls through ctypes (MXNDArrayFromDLPack, ...) have Python
-    versions in ``ndarray/_capi.py``.
+    versions in ``ndarray/_capi.py``, which installs them here when mx.nd loads.
     """
 
+    def __init__(self):
+        self._functions = {}
+
+    def install(self, functions):
+        """Answer these C function names ({name: Python function}) from now on."""
+        self._functions.update(functions)
+
     def __getattr__(self, name):
-        if name.startswith('__'):
+        if name.startswith('_'):
             raise AttributeError(name)
-        if name.startswith('MXNDArray'):
-            from .ndarray._capi import FUNCTIONS
-            fn = FUNCTIONS.get(name)
-            if fn is not None:
-                return fn
+        fn = self._functions.get(name)
+        if fn is not None:
+            return fn
 
         def _missing(*args, **kwargs):
             raise MXNetError('%s is a function of libmxnet\'s C API, which remx does not have '

@@ -19,7 +19,7 @@ import torch
 from .base import MXNetError
 from . import _state
 from ._tape import run_grad as _run_grad
-from ._cached_op import _dynamic_nodes, compile_graph, concrete_attrs
+from ._graph import (Node, aux_ids, dynamic_nodes, compile_graph, concrete_attrs, interpret)
 from .ndarray import _GRAD_REQ_MAP
 
 __all__ = ['Executor']
@@ -68,7 +68,6 @@ class Executor:
 
     def __init__(self, symbol, ctx, grad_req, group2ctx, arg_arrays, grad_arrays, aux_arrays,
                  reqs, out_shapes=None, out_types=None, out_arrays=None):
-        from .symbol.symbol import _aux_ids
         self._symbol = symbol
         self._ctx = ctx
         self._grad_req = grad_req
@@ -85,7 +84,7 @@ class Executor:
             ('0', 'false', 'off', '')
         order = symbol._order()
         self._order = order
-        aux = _aux_ids(order)
+        aux = aux_ids(order)
         self._aux_var_ids = aux
         self._mon_edges = None     # (node name, per-input edge tensors) of a monitored forward
         # where each graph variable's tensor comes from: ('arg', i) or ('aux', j)
@@ -100,7 +99,7 @@ class Executor:
                     src.append((0, ai))
                     ai += 1
         self._src = src
-        dyn = _dynamic_nodes(order)
+        dyn = dynamic_nodes(order)
         override = None
         if dyn:  # e.g. an RNN's begin_state zeros((L, 0, H)): sizes come from the bound shapes
             shapes = [(arg_arrays if kind == 0 else aux_arrays)[i].shape for kind, i in src]
@@ -271,17 +270,12 @@ class Executor:
         """Interpreted run that shows every node output (and input, with monitor_all) to the
         monitor callback as ``callback(name, NDArray)``."""
         cb = self._monitor_callback
-        vals = {}
-        k = 0
-        record = _STATE.recording and not self._monitor_all
+        monitor_all = self._monitor_all
+        record = _STATE.recording and not monitor_all
         edges = [] if record else None
         aux = self._aux_var_ids
-        for n in self._order:
-            if n.op is None:
-                vals[(id(n), 0)] = V[k]
-                k += 1
-                continue
-            ins = [vals[(id(c), i)] for c, i in n.inputs]
+
+        def before(n, ins):
             if record and not n.op.no_backward_node:
                 # one alias per edge, so backward can report each node's input gradients
                 ins = [t.view_as(t) if t.requires_grad else t for t in ins]
@@ -294,25 +288,23 @@ class Executor:
                 else:
                     names = ['%s_backward_output%d' % (n.name, i) for i in range(len(ts))]
                 edges.append((names, ts))
-            if self._monitor_all:
+            if monitor_all:
                 # as MXNet: a variable input is shown under its own name first, then every
                 # input as NODE_INPUTNAME (input0.. for ops registered without input names)
-                in_names = n.input_names() if not getattr(n.op, 'unnamed_inputs', False) \
+                in_names = n.input_names() if not n.op.unnamed_inputs \
                     else ['input%d' % i for i in range(len(ins))]
                 for (c, _), nm, t in zip(n.inputs, in_names, ins):
                     if c.op is None:
                         cb(c.name, _mon_array(t))
                     cb('%s_%s' % (n.name, nm), _mon_array(t))
-            r = n.op.compute(n.attrs, ins)
-            if isinstance(r, torch.Tensor):
-                r = (r,)
-            names = n.output_names()
-            for i, t in enumerate(r):
-                vals[(id(n), i)] = t
-                if i < len(names):
-                    cb(names[i], _mon_array(t))
+            return ins
+
+        def after(n, outs):
+            for nm, t in zip(n.output_names(), outs):
+                cb(nm, _mon_array(t))
+        outs = interpret(self._order, self._symbol._heads, V, before=before, after=after)
         self._mon_edges = edges
-        return tuple(vals[(id(n), i)] for n, i in self._symbol._heads)
+        return outs
 
     def backward(self, out_grads=None, is_train=True):
         """Back-propagate from the outputs of the last forward into the gradient
@@ -544,8 +536,7 @@ def _backward_nodes(order, heads, reqs):
     """The ids of the operator nodes a backward pass runs: those on a path from an argument
     with a gradient to an output that no zero-gradient operator (``blocks_grad``: BlockGrad)
     cuts."""
-    from .symbol.symbol import _aux_ids
-    aux = _aux_ids(order)
+    aux = aux_ids(order)
     fwd = set()
     ai = 0
     for n in order:
@@ -655,7 +646,6 @@ def _eliminate_common_expr(sym):
     """MXNet's common-subexpression elimination: operator nodes with the same operator,
     attributes and inputs become one (not random, stateful or input-mutating ones); outputs
     that end up identical get a ``_copy`` node each after the first."""
-    from .symbol.symbol import Symbol, _Node
     from ._ops.registry import get as _get_op
     memo = {}
     canon = {}
@@ -673,7 +663,7 @@ def _eliminate_common_expr(sym):
         if c.op is None:
             m = c
         else:
-            m = _Node(c.op, c.name, c.attrs, c.dict,
+            m = Node(c.op, c.name, c.attrs, c.dict,
                       [(clone(x), i) for x, i in c.inputs], c.versions)
         new_nodes[id(c)] = m
         return m
@@ -694,13 +684,13 @@ def _eliminate_common_expr(sym):
         if e in seen:
             cnt = seen[e]
             seen[e] += 1
-            cp = _Node(copy_op, '%s_%d_copy' % (m.name, cnt), copy_op.parse_attrs({}), {},
+            cp = Node(copy_op, '%s_%d_copy' % (m.name, cnt), copy_op.parse_attrs({}), {},
                        [(m, i)])
             heads.append((cp, 0))
         else:
             seen[e] = 0
             heads.append((m, i))
-    return Symbol(heads)
+    return type(sym)(heads)
 
 
 def _cse_candidate(n):

@@ -105,6 +105,7 @@ def _out_specs(attrs, shapes, dtypes):
 class CustomOpDef(OpDef):
     """Registry entry of ``Custom``; every answer comes from the node's Prop."""
     free_params = True   # any keyword is a parameter (passed to the Prop as a string)
+    dynamic_inputs = True  # inputs named by the Prop, bound from array keywords (_ops/binder)
 
     def parse_attrs(self, kwargs):
         kwargs = dict(kwargs)
@@ -156,64 +157,6 @@ class CustomOpDef(OpDef):
                               % (attrs.op_type, _clean(e)))
 
 
-    # -- front ends: inputs are bound by the Prop's names -----------------------------------
-    def _bind(self, pos, named, kwargs):
-        attrs = self.parse_attrs(kwargs)
-        names = self.list_inputs(attrs)
-        slots = dict(zip(names, pos))
-        if len(pos) > len(names):
-            raise MXNetError('Custom(op_type=%s) takes %d inputs (%s), %d given'
-                             % (attrs.op_type, len(names), ', '.join(names), len(pos)))
-        for k, v in named.items():
-            if k not in names:
-                raise MXNetError('Custom(op_type=%s): %s is not an input of the operator '
-                                 '(inputs: %s)' % (attrs.op_type, k, ', '.join(names)))
-            if k in slots:
-                raise MXNetError('Custom(op_type=%s): input %s given twice'
-                                 % (attrs.op_type, k))
-            slots[k] = v
-        return attrs, names, slots
-
-    def nd_function(self, func_name):
-        from ..ndarray.ndarray import NDArray
-        from ..ndarray.register import invoke
-        opdef = self
-
-        def Custom(*data, out=None, name=None, **kwargs):
-            pos = []
-            for a in data:
-                pos.extend(a if isinstance(a, (list, tuple)) else [a])
-            named = {k: kwargs.pop(k) for k in list(kwargs) if isinstance(kwargs[k], NDArray)}
-            attrs, names, slots = opdef._bind(pos, named, kwargs)
-            missing = [n for n in names if n not in slots]
-            if missing:
-                raise MXNetError('Custom(op_type=%s): inputs %s are missing'
-                                 % (attrs.op_type, ', '.join(missing)))
-            return invoke(opdef, [slots[n] for n in names], kwargs, out, attrs=attrs)
-        Custom.__doc__ = _DOC
-        Custom.__module__ = 'mxnet.ndarray'
-        return Custom
-
-    def sym_function(self, func_name):
-        from ..symbol.symbol import Symbol
-        from ..symbol.register import _build
-        opdef = self
-
-        def Custom(*data, name=None, attr=None, **kwargs):
-            kwargs.pop('out', None)
-            pos = []
-            for a in data:
-                pos.extend(a if isinstance(a, (list, tuple)) else [a])
-            for a in pos:
-                if not isinstance(a, Symbol):
-                    raise TypeError('Compose expect `Symbol` as arguments')
-            named = {k: kwargs.pop(k) for k in list(kwargs) if isinstance(kwargs[k], Symbol)}
-            return _build(opdef, 'custom', name, attr, pos, named, kwargs)
-        Custom.__doc__ = _DOC
-        Custom.__module__ = 'mxnet.symbol'
-        return Custom
-
-
 _DOC = """Apply a custom operator implemented in Python.
 
 Parameters
@@ -241,14 +184,23 @@ def _custom_forward(attrs, *tensors):
     return outs[0] if len(outs) == 1 else tuple(outs)
 
 
+# the NDArray wrapper of a tensor: the user's code gets NDArrays, and the operator layer sits
+# below mx.nd, so mxnet.ndarray installs it here when it loads (install_array)
+_WRAP = []
+
+
+def install_array(wrap):
+    """Called by ``mxnet.ndarray``: ``wrap(tensor) -> NDArray`` for the user's callbacks."""
+    _WRAP[:] = [wrap]
+
+
 def _nd(t):
-    from ..ndarray.ndarray import _wrap
+    _wrap = _WRAP[0]
     return _wrap(t)
 
 
 def _run_forward(attrs, args, aux):
     """Call the user's forward with NDArrays; returns (output tensors, op, NDArrays)."""
-    from .. import autograd
     prop = attrs.prop
     in_shapes = [tuple(t.shape) for t in args]
     ins = [_nd(t.detach()) for t in args]
@@ -261,7 +213,7 @@ def _run_forward(attrs, args, aux):
                               [d.type for d in in_dtypes])
     outs = [_nd(torch.zeros(s, dtype=getattr(torch, d.name), device=dev)) for s, d in specs]
     is_train = bool(_state.state.training)
-    with autograd.pause(train_mode=is_train):
+    with _state.Scope(False, is_train):
         _user('forward', attrs, op.forward, is_train, ['write'] * len(outs), ins, outs, aux_nd)
     return [o._data for o in outs], op, (ins, outs, aux_nd)
 
@@ -290,14 +242,13 @@ class _CustomFunction(torch.autograd.Function):
 
     @staticmethod
     def backward(ctx, *grads):
-        from .. import autograd
         attrs, op, ins, out_nd, aux_nd, n_aux = ctx.custom
         need = ctx.needs_input_grad[2 + n_aux:]
         ograd = [_nd(torch.zeros_like(o._data) if g is None else g.detach())
                  for g, o in zip(grads, out_nd)]
         igrad = [_nd(torch.zeros_like(x._data)) for x in ins]
         req = ['write' if r else 'null' for r in need]
-        with autograd.pause(train_mode=bool(_state.state.training)):
+        with _state.Scope(False, bool(_state.state.training)):
             _user('backward', attrs, op.backward, req, ograd, ins, out_nd, igrad, aux_nd)
         res = [g._data if r else None for g, r in zip(igrad, need)]
         return (None, None) + (None,) * n_aux + tuple(res)
@@ -311,6 +262,7 @@ def _register():
     op.inputs_fn = None
     op.fill_only = True
     op.no_cse = True   # the user's forward may be stateful or random
+    op.doc_text = _DOC
     _OPS['Custom'] = op
     _CANONICAL['Custom'] = op
     _custom_forward.opdef = op

@@ -112,6 +112,11 @@ class OpDef:
     monitor_indexed_inputs = False
     monitor_indexed_outputs = False
     dynamic_shape = False
+    # not traits: kinds of OpDef. dynamic_inputs: the inputs depend on the attributes and are
+    # bound by name from array-valued keywords (Custom, see _ops/binder.py); doc_text: a
+    # docstring used as it is by every front end
+    dynamic_inputs = False
+    doc_text = None
 
     def __init__(self, name, fn, inputs, params, aliases=(), aux=(), variadic=None,
                  num_outputs=1, output_names=None, doc='', hidden=False,

@@ -73,10 +73,94 @@ def _cached(cache, key, fn):
 # ---------------------------------------------------------------------------------------------
 # Reshape family
 
-def _infer_reshape(src, target, reverse):
-    # shared with NDArray.reshape (import here: ndarray imports the operator package)
-    from ..ndarray.ndarray import infer_reshape
-    return infer_reshape(src, target, reverse)
+# MXNet's reshape codes, shared with NDArray.reshape (mxnet/ndarray/_handle.py imports them)
+def infer_reshape(src, target, reverse=False, exact=True):
+    """Resolve MXNet reshape codes against src shape -> concrete tuple (raises MXNetError).
+
+    With ``exact=False`` (NDArray.reshape) the result may differ in size from ``src``: a -1 is
+    inferred by floor division and the caller checks the size, as MXNet's C reshape does."""
+    if reverse:
+        res = infer_reshape(tuple(reversed(src)), _reverse_codes(target), False, exact)
+        return tuple(reversed(res))
+    out = []
+    i = 0  # index into src
+    j = 0
+    infer_at = -1
+    n = len(target)
+    while j < n:
+        c = target[j]
+        if c == 0:
+            if i >= len(src):
+                raise MXNetError('reshape: code 0 at position %d has no source dimension '
+                                 '(source shape %s, target %s)' % (j, src, target))
+            out.append(src[i])
+            i += 1
+        elif c == -1:
+            if infer_at >= 0:
+                raise MXNetError('reshape: one and only one dim can be inferred (target %s)'
+                                 % (target,))
+            infer_at = len(out)
+            out.append(-1)
+            i += 1
+        elif c == -2:
+            out.extend(src[i:])
+            i = len(src)
+        elif c == -3:
+            if i + 1 >= len(src):
+                raise MXNetError('reshape: -3 needs two source dims (source %s, target %s)'
+                                 % (src, target))
+            out.append(src[i] * src[i + 1])
+            i += 2
+        elif c == -4:
+            if j + 2 >= n or i >= len(src):
+                raise MXNetError('reshape: -4 needs two following dims (target %s)' % (target,))
+            d0, d1 = target[j + 1], target[j + 2]
+            s = src[i]
+            if d0 == -1 and d1 == -1:
+                raise MXNetError('reshape: -4 split dims cannot both be -1')
+            if d0 == -1:
+                d0 = s // d1 if d1 else 0
+            if d1 == -1:
+                d1 = s // d0 if d0 else 0
+            if d0 * d1 != s:
+                raise MXNetError('reshape: -4 split %d into %d x %d does not match (source %s, '
+                                 'target %s)' % (s, d0, d1, src, target))
+            out.extend([d0, d1])
+            i += 1
+            j += 2
+        elif c > 0:
+            out.append(c)
+            i += 1
+        else:
+            raise MXNetError('reshape: invalid shape code %d in %s' % (c, target))
+        j += 1
+    total = 1
+    for d in src:
+        total *= d
+    if infer_at >= 0:
+        known = 1
+        for k, d in enumerate(out):
+            if k != infer_at:
+                known *= d
+        if known == 0 or (exact and total % known):
+            raise MXNetError('Cannot reshape array of shape %s into shape %s'
+                             % (src, tuple(target)))
+        out[infer_at] = total // known
+    if not exact:
+        return tuple(out)
+    size = 1
+    for d in out:
+        size *= d
+    if size != total:
+        raise MXNetError('Cannot reshape array of shape %s into shape %s (target size %d != '
+                         'source size %d)' % (src, tuple(target), size, total))
+    return tuple(out)
+
+
+def _reverse_codes(target):
+    # MXNet reverses the codes literally: with reverse=True a -4 follows its two split dims,
+    # (16, 4, -4) splits into (16, 4)
+    return tuple(reversed(tuple(target)))
 
 
 def _legacy_target_shape(src, target, keep_highest):
@@ -112,7 +196,7 @@ def _reshape_shape(a, src):
         return r
     try:
         if a.shape:
-            new = tuple(_infer_reshape(src, a.shape, a.reverse))
+            new = tuple(infer_reshape(src, a.shape, a.reverse))
         elif a.target_shape:
             new = _legacy_target_shape(src, a.target_shape, a.keep_highest)
         else:

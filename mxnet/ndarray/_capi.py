@@ -21,7 +21,7 @@ import threading
 
 import torch
 
-from ..base import MXNetError
+from ..base import MXNetError, _LIB
 
 __all__ = ['FUNCTIONS', 'take_handle']
 
@@ -100,8 +100,7 @@ def MXNDArrayFromDLPack(dlpack, out):  # pylint: disable=invalid-name
 
 
 def MXNDArrayToDLPack(handle, out):  # pylint: disable=invalid-name
-    from .ndarray import NDArray
-    if isinstance(handle, NDArray):
+    if isinstance(getattr(handle, '_data', None), torch.Tensor):   # an NDArray
         t = handle._data
     elif isinstance(handle, torch.Tensor):  # NDArray.handle is the tensor in remx
         t = handle
@@ -128,3 +127,4 @@ def MXNDArrayFree(handle):  # pylint: disable=invalid-name
 
 FUNCTIONS = {f.__name__: f for f in (MXNDArrayFromDLPack, MXNDArrayFromDLPackEx,
                                       MXNDArrayToDLPack, MXNDArrayFree)}
+_LIB.install(FUNCTIONS)   # base's _LIB answers these names (base sits below mx.nd)

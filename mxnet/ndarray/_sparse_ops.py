@@ -10,6 +10,11 @@ type receives the result in its own storage type.
 This module also registers the operators that only exist for sparse storage
 (``_sparse_retain``, ``_square_sum``, ``_contrib_getnnz``), with dense forwards for the
 symbolic layer.
+
+It sits above ``sparse`` and ``register`` in the package's order (``mxnet/ndarray/__init__.py``):
+``_install()`` (at the end) makes :func:`invoke_sparse` register.py's ``_sparse_invoke``, and
+:func:`install_names` (called by op.py once the operator functions exist) gives ``mx.nd`` the
+sparse-aware ``cast_storage`` and ``mx.nd.sparse`` its operator names.
 """
 import numpy as np
 import torch
@@ -20,6 +25,8 @@ from .._ops.registry import register, Param, OpError
 from .._ops.params import Bool, Axis
 from .ndarray import NDArray, _wrap, _assign
 from . import sparse as _sp
+from . import register as _register
+from .register import invoke
 
 _STATE = _state.state
 _IDX = torch.int64
@@ -29,7 +36,6 @@ _IDX = torch.int64
 # dispatch
 def invoke_sparse(opdef, arrays, kwargs, out):
     """Run registry op ``opdef`` on ``arrays`` (some sparse) with parameters ``kwargs``."""
-    from .register import invoke
     kwargs = {k: v for k, v in kwargs.items() if v is not _Null}
     arrays = list(arrays)
     v = opdef.variadic
@@ -380,7 +386,6 @@ def _dot(opdef, attrs, arrays):
     if res is None:
         if fs is None or fs == 'default':
             return NotImplemented
-        from .register import invoke
         res = invoke(opdef, arrays, {'transpose_a': ta, 'transpose_b': tb})
     want = fs or 'default'
     if res.stype == want:
@@ -460,7 +465,6 @@ def _take(opdef, attrs, arrays):
     a, idx = arrays
     if not _is_sp(a, 'csr') or _is_sp(idx) or int(attrs.axis) != 0:
         return NotImplemented
-    from .register import invoke
     res = invoke(opdef, [_wrap(a._data.detach()), idx], {'axis': 0, 'mode': attrs.mode})
     return _sp._from_dense_tensor(res._data, 'csr', _opctx(a))
 
@@ -631,3 +635,39 @@ def _install_lazy():
 
 _install_unary()
 _install_lazy()
+
+
+# ---------------------------------------------------------------------------------------------
+# what the modules around this one get of it
+def install_names(op_mod):
+    """Called by op.py once the registry functions exist: ``cast_storage`` learns to make
+    sparse arrays from dense ones, and ``mx.nd.sparse`` gets MXNet's operator names."""
+    dense_cast = op_mod.cast_storage
+
+    def cast_storage(data=None, stype=None, out=None, name=None, **kwargs):
+        if isinstance(data, NDArray) and not isinstance(data, _sp.BaseSparseNDArray) and \
+                stype in ('csr', 'row_sparse') and not kwargs:
+            res = cast_storage_impl(data, stype)
+            if out is not None:
+                _write(out, res)
+                return out
+            return res
+        return dense_cast(data, stype=stype, out=out, name=name, **kwargs)
+    cast_storage.__doc__ = dense_cast.__doc__
+    cast_storage.opdef = dense_cast.opdef
+    op_mod.cast_storage = cast_storage
+    mod = _sp
+    mod.cast_storage = cast_storage
+    for n in _sp._SPARSE_NAMESPACE:
+        f = getattr(op_mod, n, None)
+        if f is not None and n not in mod.__dict__:
+            setattr(mod, n, f)
+    # (mx.nd.sparse.retain stays the registry's _sparse_retain, which populate put there)
+
+
+def _install():
+    """register.make_function sends calls with a sparse input to :func:`invoke_sparse`."""
+    _register._sparse_invoke = invoke_sparse
+
+
+_install()

@@ -20,11 +20,15 @@ def _method(fn, name):
     return m
 
 
-def install(cls, op_module):
-    from .. import ndarray as nd
+def install(cls, *namespaces):
+    """Bind a fluent method on ``cls`` for each name of :data:`FLUENT` it does not define: the
+    function of that name in the first of ``namespaces`` (modules) that has one. Imports
+    nothing: mx.nd's ``__init__`` calls it with the modules (``op``, then ``ndarray``)."""
     for name in FLUENT:
-        fn = getattr(op_module, name, None)
-        if fn is None:
-            fn = getattr(nd, name, None)
+        fn = None
+        for ns in namespaces:
+            fn = getattr(ns, name, None)
+            if fn is not None:
+                break
         if fn is not None and name not in cls.__dict__:
             setattr(cls, name, _method(fn, name))

@@ -5,6 +5,11 @@ memory (``slice_is_contiguous``) return views that share it, as MXNet's flat ``_
 other basic keys return copies (MXNet's ``slice`` op). Integer-array and
 NDArray keys use numpy's advanced-indexing rules. As in MXNet 1.x (no 0-d arrays), a key that
 selects a single element yields shape (1,).
+
+NDArray's indexing methods are this module's functions: ``_install()`` (at the end) sets
+``NDArray.__getitem__`` (:func:`getitem`), ``__setitem__`` (:func:`setitem`), ``slice_assign``
+and ``_basic_indexing_slice_is_contiguous`` on the class, which sits below this module
+(``_handle.py``).
 """
 import numpy as np
 import torch
@@ -12,7 +17,7 @@ import torch
 from ..base import MXNetError, integer_types, numeric_types
 from .. import _state
 from .ndarray import (NDArray, _wrap, _assign, _scalar_for, _opctx, _ASSIGN_IN_GRAPH,
-                      _INPLACE_RECORDING)
+                      _INPLACE_RECORDING, _slices)
 from .._tape import (record as _record, INT_GRAD as _INT_GRAD, proxy as _proxy,
                      set_proxy as _set_proxy, in_graph as _in_graph)
 
@@ -401,3 +406,28 @@ def setitem(arr, key, value):
             return
         raise MXNetError('cannot assign value of shape %s to NDArray of shape %s at %r: %s'
                          % (shape, tuple(t.shape), key, str(e).split('\n')[0])) from None
+
+
+def slice_assign(arr, rhs, begin, end, step):
+    """``arr[begin:end:step] = rhs`` (one begin, end and step per axis); returns arr."""
+    setitem(arr, _slices(begin, end, step), rhs)
+    return arr
+
+
+def _basic_indexing_slice_is_contiguous(slc_key, shape):
+    """Whether ``slc_key`` (one slice per axis of ``shape``) selects contiguous memory."""
+    if len(slc_key) != len(shape):
+        raise AssertionError('the key needs one slice per axis')
+    return slice_is_contiguous(slc_key, shape)
+
+
+def _install():
+    """NDArray's indexing methods: these functions themselves, set on the class."""
+    NDArray.__getitem__ = getitem
+    NDArray.__setitem__ = setitem
+    NDArray.slice_assign = slice_assign
+    NDArray._basic_indexing_slice_is_contiguous = staticmethod(
+        _basic_indexing_slice_is_contiguous)
+
+
+_install()

@@ -1,15 +1,19 @@
 """Generate the ``mx.nd`` functions from the operator registry.
 
-``make_function(opdef)`` returns ``f(*args, out=None, name=None, **kwargs)``: positional args
-fill the op's inputs in order and then its parameters in declaration order (MXNet's generated
-signatures), NDArray keyword args fill named inputs, the rest are parameters.
-"""
-import inspect
+``make_function(opdef)`` returns ``f(*args, out=None, name=None, **kwargs)``, bound as every
+front end binds (``_ops/binder.py``): positional args fill the op's inputs in order and then its
+parameters in declaration order (MXNet's generated signatures), NDArray keyword args fill named
+inputs, the rest are parameters. ``invoke`` runs an op on already bound arrays.
 
+A call with a sparse input goes to ``_sparse_invoke``: ``_sparse_ops.invoke_sparse``, which
+``_sparse_ops`` (above this module in the package's order) installs here when it loads.
+"""
 import torch
 
 from ..base import MXNetError, _Null
 from .._ops.registry import OpError
+from .._ops.binder import (split_call, input_slots, signature, doc as _doc, populate as _populate,
+                           _label)
 from ..context import current_context
 from .. import _state
 from .ndarray import NDArray, _wrap, _assign
@@ -99,9 +103,9 @@ def _write_out(opdef, o, r):
     _assign(o, r)
 
 
-def _sparse_invoke(opdef, arrays, kwargs, out):
-    from ._sparse_ops import invoke_sparse
-    return invoke_sparse(opdef, arrays, kwargs, out)
+# ``_sparse_invoke(opdef, arrays, kwargs, out)``: _sparse_ops.invoke_sparse (installed by
+# _sparse_ops.py when it loads)
+_sparse_invoke = None
 
 
 def invoke(opdef, arrays, kwargs, out=None, attrs=None):
@@ -117,126 +121,87 @@ def invoke(opdef, arrays, kwargs, out=None, attrs=None):
     return outs
 
 
+def _is_nd(v):
+    return isinstance(v, NDArray)
+
+
 def make_function(opdef, func_name=None):
-    if getattr(opdef, 'nd_function', None) is not None:   # an op with its own binder (Custom)
-        return opdef.nd_function(func_name or opdef.name)
+    """``mx.nd.X`` for ``opdef``: binds the call (``_ops.binder``), runs the op's compute on
+    the inputs' tensors and wraps the results (or writes them into ``out``)."""
     inputs = opdef.inputs
     n_in = len(inputs)
-    param_names = tuple(k for k in opdef.params if k != opdef.variadic)
-    variadic = opdef.variadic
     input_set = frozenset(inputs)
+    plain = not (opdef.variadic or opdef.dynamic_inputs)
     parse = opdef.parse_attrs
     compute = opdef.compute
     name_ = opdef.name
 
-    if variadic:
-        def f(*args, out=None, name=None, **kwargs):
-            arrays = []
-            for a in args:
-                if isinstance(a, (list, tuple)):
-                    arrays.extend(a)
-                else:
-                    arrays.append(a)
-            for a in arrays:
-                if type(a) is not NDArray:
-                    if not isinstance(a, NDArray):
-                        raise OpError('%s: every positional input must be an NDArray, got %s'
-                                      % (name_, type(a).__name__))
-                    if a.stype != 'default':  # sparse inputs: mxnet/ndarray/_sparse_ops.py
-                        return _sparse_invoke(opdef, arrays, kwargs, out)
-            if variadic is not True:
-                given = kwargs.get(variadic)
-                if given is not None and int(given) != len(arrays):
-                    raise OpError('%s: %s=%s does not match the %d inputs given'
-                                  % (name_, variadic, given, len(arrays)))
-                kwargs[variadic] = len(arrays)
-            attrs = parse(kwargs)
-            res = compute(attrs, [a._data for a in arrays])
-            c = arrays[0]._ctx if arrays else None
-            outs = _wrap_outputs(opdef, res, out, c if c is None else c._opc)
-            if _STATE.recording:
-                _maybe_record(opdef, attrs, arrays, res, outs)
-            return outs
-    else:
-        def f(*args, out=None, name=None, **kwargs):
-            if len(args) <= n_in and not kwargs.keys() & input_set:
-                arrays = args
-                rest = ()
-            else:
-                arrays = list(args[:n_in])
-                rest = args[n_in:]
-                arrays.extend([None] * (n_in - len(arrays)))
-                for i, nm in enumerate(inputs):
-                    if nm in kwargs:
-                        if i < len(args):
-                            raise OpError('%s: input %s given twice' % (name_, nm))
-                        arrays[i] = kwargs.pop(nm)
-                if rest:
-                    if len(rest) > len(param_names):
-                        raise OpError('%s takes at most %d positional arguments (%d given)'
-                                      % (name_, n_in + len(param_names), len(args)))
-                    for nm, v in zip(param_names, rest):
-                        if nm in kwargs:
-                            raise OpError('%s: parameter %s given twice' % (name_, nm))
-                        kwargs[nm] = v
-                while arrays and arrays[-1] is None:
-                    arrays.pop()
-            tensors = []
-            for a in arrays:
-                if a is None:
-                    tensors.append(None)
-                elif type(a) is NDArray:
-                    tensors.append(a._data)
-                elif isinstance(a, NDArray):
-                    if a.stype != 'default':  # sparse inputs: mxnet/ndarray/_sparse_ops.py
-                        return _sparse_invoke(opdef, arrays, kwargs, out)
-                    tensors.append(a._data)
-                else:
-                    raise OpError('%s: input must be an NDArray, got %s'
-                                  % (name_, type(a).__name__))
+    def f(*args, out=None, name=None, **kwargs):
+        attrs = None
+        if plain and len(args) <= n_in and not kwargs.keys() & input_set:
+            arrays = args       # the common call: inputs by position only
             if kwargs:
                 for k in [k for k, v in kwargs.items() if v is _Null]:
                     del kwargs[k]
-            attrs = parse(kwargs)
-            res = compute(attrs, tensors)
-            if n_in:
-                a = arrays[0] if arrays else None
-                c = a._ctx if a is not None else _out_ctx(opdef, attrs, arrays)
-                if c is not None:
-                    c = c._opc
+        else:
+            pos, named, kwargs = split_call(opdef, args, kwargs, _is_nd)
+            if plain:
+                arrays = pos + [None] * (n_in - len(pos))
+                for nm, v in named.items():
+                    arrays[inputs.index(nm)] = v
+                while arrays and arrays[-1] is None:
+                    arrays.pop()
+            elif opdef.dynamic_inputs:
+                attrs = parse(kwargs)
+                arrays = input_slots(opdef, attrs, pos, named)
+                missing = [nm for nm, a in zip(opdef.list_inputs(attrs), arrays) if a is None]
+                if missing:
+                    raise OpError('%s: inputs %s are missing'
+                                  % (_label(opdef, attrs), ', '.join(missing)))
             else:
-                c = _out_ctx(opdef, attrs, arrays)
-            if type(res) is torch.Tensor and out is None:
-                r = _wrap(res, c)
-                if _STATE.recording:
-                    _maybe_record(opdef, attrs, arrays, res, r)
-                return r
-            outs = _wrap_outputs(opdef, res, out, c)
-            if _STATE.recording and out is None:
-                _maybe_record(opdef, attrs, arrays, res, outs)
-            return outs
+                arrays = pos
+        tensors = []
+        for a in arrays:
+            if type(a) is NDArray:
+                tensors.append(a._data)
+            elif a is None and plain:
+                tensors.append(None)
+            elif isinstance(a, NDArray):
+                if a.stype != 'default':  # sparse inputs: mxnet/ndarray/_sparse_ops.py
+                    return _sparse_invoke(opdef, arrays, kwargs, out)
+                tensors.append(a._data)
+            elif plain:
+                raise OpError('%s: input must be an NDArray, got %s'
+                              % (name_, type(a).__name__))
+            else:
+                raise OpError('%s: every positional input must be an NDArray, got %s'
+                              % (name_, type(a).__name__))
+        if attrs is None:
+            attrs = parse(kwargs)
+        res = compute(attrs, tensors)
+        a = arrays[0] if arrays else None
+        if a is not None:
+            c = a._ctx
+            if c is not None:
+                c = c._opc
+        else:
+            c = _out_ctx(opdef, attrs, arrays)
+        if type(res) is torch.Tensor and out is None:
+            r = _wrap(res, c)
+            if _STATE.recording:
+                _maybe_record(opdef, attrs, arrays, res, r)
+            return r
+        outs = _wrap_outputs(opdef, res, out, c)
+        if _STATE.recording:
+            _maybe_record(opdef, attrs, arrays, res, outs)
+        return outs
 
     f.__name__ = func_name or opdef.name
     f.__qualname__ = f.__name__
     f.__module__ = 'mxnet.ndarray'
-    f.__doc__ = build_doc(opdef)
+    f.__doc__ = _doc(opdef, 'nd')
     try:
-        sig_params = []
-        if variadic:
-            sig_params.append(inspect.Parameter('data', inspect.Parameter.VAR_POSITIONAL))
-        else:
-            for nm in inputs:
-                sig_params.append(inspect.Parameter(nm, inspect.Parameter.POSITIONAL_OR_KEYWORD,
-                                                    default=None))
-        for nm in param_names:
-            p = opdef.params[nm]
-            kind = (inspect.Parameter.KEYWORD_ONLY if variadic
-                    else inspect.Parameter.POSITIONAL_OR_KEYWORD)
-            sig_params.append(inspect.Parameter(nm, kind,
-                                                default=_Null if p.required else p.default))
-        sig_params.append(inspect.Parameter('out', inspect.Parameter.KEYWORD_ONLY, default=None))
-        sig_params.append(inspect.Parameter('name', inspect.Parameter.KEYWORD_ONLY, default=None))
-        f.__signature__ = inspect.Signature(sig_params)
+        f.__signature__ = signature(opdef, 'nd')
     except ValueError:
         pass
     f.opdef = opdef
@@ -244,41 +209,12 @@ def make_function(opdef, func_name=None):
 
 
 def build_doc(opdef):
-    lines = [inspect.cleandoc(opdef.doc) if opdef.doc else opdef.name, '', 'Parameters',
-             '----------']
-    if opdef.variadic:
-        lines += ['data : NDArray[]', '    Input arrays.']
-    else:
-        for nm in opdef.inputs:
-            lines += ['%s : NDArray' % nm, '    Input %s.' % nm]
-    for nm, p in opdef.params.items():
-        if nm == opdef.variadic:
-            continue
-        lines += ['%s : %s' % (nm, p.type_doc())]
-        if p.doc:
-            lines += ['    ' + p.doc]
-    lines += ['out : NDArray, optional', '    The output NDArray to hold the result.', '',
-              'Returns', '-------', 'out : NDArray or list of NDArrays',
-              '    The output of this function.']
-    return '\n'.join(lines)
-
-
-_SUBMODULE_PREFIXES = (('_linalg_', 'linalg'), ('linalg_', 'linalg'), ('_contrib_', 'contrib'),
-                       ('_image_', 'image'), ('_sparse_', 'sparse'))
+    """The ``mx.nd`` docstring of ``opdef`` (the binder's)."""
+    return _doc(opdef, 'nd')
 
 
 def populate(op_mod, internal_mod, submodules):
-    """Install a function for every registry op name and alias, as MXNet lays them out.
-
-    Public names go to ``op_mod`` (re-exported as ``mx.nd.X``), names starting with '_' to
-    ``internal_mod`` (``mx.nd._internal``); ``_linalg_X``/``linalg_X`` also become
-    ``mx.nd.linalg.X``, ``_contrib_X`` ``mx.nd.contrib.X`` and so on (``submodules`` maps
-    'linalg' etc. to module objects).
-    """
-    from .._ops.registry import all_ops
-    for nm, opdef in sorted(all_ops().items()):
-        f = make_function(opdef, nm)
-        setattr(internal_mod if nm.startswith('_') else op_mod, nm, f)
-        for prefix, sub in _SUBMODULE_PREFIXES:
-            if nm.startswith(prefix) and sub in submodules:
-                setattr(submodules[sub], nm[len(prefix):], f)
+    """Install ``mx.nd`` functions for every registry op name and alias (the binder's layout:
+    public names in ``op_mod``, '_' names in ``internal_mod``, ``_linalg_X`` as ``linalg.X``...;
+    ``submodules`` maps 'linalg' etc. to the module objects to fill)."""
+    _populate(make_function, op_mod, internal_mod, submodules)

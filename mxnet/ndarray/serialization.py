@@ -18,6 +18,10 @@ arrays load only with np_shape on and all other versions only with it off (MXNet
 otherwise). The loader also reads V1 (0xF993FAC8, no storage type) and the pre-V1 layout
 (uint32 ndim, uint32 dims). It never unpickles anything and checks every length against the
 bytes present, so a corrupt file raises MXNetError.
+
+Pickling an NDArray stores these bytes (MXNet's ``__getstate__``): ``_install()`` (at the end)
+sets ``__getstate__`` / ``__setstate__`` on ``NDArray`` and ``BaseSparseNDArray``, which sit below
+this module (``_handle.py``, ``sparse.py``).
 """
 import os
 import struct
@@ -28,6 +32,8 @@ import torch
 from ..base import MXNetError, _atomic_write, _DTYPE_NP_TO_MX, _DTYPE_MX_TO_NP, _NP_TO_TORCH, np_dtype
 from ..context import Context
 from ..util import _flags
+from .ndarray import NDArray, _wrap
+from .sparse import _make, BaseSparseNDArray, CSRNDArray, RowSparseNDArray
 
 __all__ = ['save', 'load', 'load_frombuffer', 'dumps_array', 'loads_array']
 
@@ -41,7 +47,6 @@ _DEV_TYPES = {1: 'cpu', 2: 'gpu', 3: 'cpu_pinned', 5: 'cpu_shared'}
 # ---------------------------------------------------------------------------------------------
 # writing
 def _array_bytes(arr, parts):
-    from .ndarray import NDArray
     if not isinstance(arr, NDArray):
         raise MXNetError('save only accepts NDArrays, got %s' % type(arr).__name__)
     if type(arr) is not NDArray and arr.stype != 'default':
@@ -96,7 +101,6 @@ def _sparse_array_bytes(arr, parts):
 
 def _read_sparse(r, stype, np_shape_ver):
     """The rest of a csr (stype 2) / row_sparse (1) array after its storage type."""
-    from .sparse import _make, CSRNDArray, RowSparseNDArray
 
     def shape_():
         (nd,) = r.unpack('<i')
@@ -161,7 +165,6 @@ def dumps_array(arr):
 
 
 def _dumps(data):
-    from .ndarray import NDArray
     if isinstance(data, NDArray):
         data = [data]
     if isinstance(data, dict):
@@ -234,7 +237,6 @@ _NP_SHAPE_NEEDS_V3 = ('ndarray was not saved in np shape semantics, but being lo
 
 
 def _read_array(r, ctx=None):
-    from .ndarray import _wrap
     (magic,) = r.unpack('<I')
     np_shape = _flags.np_shape
     # as MXNet's NDArray::Load: V3 arrays load only under np_shape, the others only without it
@@ -370,3 +372,43 @@ def load_frombuffer(buf):
     if not isinstance(buf, (bytes, bytearray, memoryview)):
         raise MXNetError('load_frombuffer: buf must be bytes, got %s' % type(buf).__name__)
     return _loads(bytes(buf), 'buffer')
+
+
+# ---------------------------------------------------------------------------------------------
+# pickling (MXNet's reduce tuple: the class, (None,), {'handle': the bytes of dumps_array})
+def _getstate(self):
+    return {'handle': bytearray(dumps_array(self))}
+
+
+def _setstate(self, state):
+    h = state['handle']
+    if h is None:
+        t = torch.empty((0,))
+    else:
+        t = loads_array(h)._data
+    self._data = t
+    self._grad = None
+    self._grad_req = 'null'
+    self._ctx = None
+
+
+def _sparse_setstate(self, state):
+    h = state['handle']
+    BaseSparseNDArray.__init__(self)
+    if h is not None:
+        src = loads_array(h)
+        if not isinstance(src, type(self)):
+            raise MXNetError('unpickling a %s from a %s' % (type(self).__name__,
+                                                              type(src).__name__))
+        self._set_components(src._sv, src._saux, src._sshape)
+
+
+def _install():
+    """The pickling methods: these functions themselves, set on the classes."""
+    NDArray.__getstate__ = _getstate
+    NDArray.__setstate__ = _setstate
+    BaseSparseNDArray.__getstate__ = _getstate
+    BaseSparseNDArray.__setstate__ = _sparse_setstate
+
+
+_install()

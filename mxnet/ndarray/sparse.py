@@ -13,6 +13,14 @@ operators see a sparse input through ``register.make_function``'s class check an
 fallback: compute densely, return a dense array). A write into the cached dense tensor (by code
 that works on ``_data`` in place) is noticed through the tensor's version counter and
 compressed back into the components before they are next read.
+
+In the package's order (``mxnet/ndarray/__init__.py``) this module sits above ``ndarray`` and
+``indexing`` and below ``serialization``, ``register``, ``_sparse_ops`` and ``op``. It installs
+what the modules below call of it (``_install()`` at the end: ``NDArray.tostype``, the sparse
+branches of ``array`` / ``zeros`` / ``empty`` and of ``attach_grad``); the modules above install
+what it calls of them: serialization.py the pickling methods of :class:`BaseSparseNDArray`,
+op.py the global ``_op`` (the operator functions), and ``_sparse_ops.install_names`` (called by
+op.py) the sparse-aware ``cast_storage`` and this module's operator names.
 """
 import numpy as np
 import torch
@@ -20,6 +28,7 @@ import torch
 from ..base import MXNetError, np_dtype, torch_dtype, _TORCH_TO_NPTYPE, numeric_types, \
     integer_types
 from ..context import Context, current_context, context_of
+from . import _handle, _creation, _internal
 from .ndarray import (NDArray, _wrap, _STORAGE_TYPE_UNDEFINED, _STORAGE_TYPE_DEFAULT,  # noqa
                       _STORAGE_TYPE_ROW_SPARSE, _STORAGE_TYPE_CSR, _STORAGE_TYPE_STR_TO_ID,
                       _STORAGE_TYPE_ID_TO_STR, _shape_str, _STATE)
@@ -32,6 +41,8 @@ py_slice = slice  # the builtin (mx.nd.sparse.slice is the operator)
 _STORAGE_AUX_TYPES = {'row_sparse': [np.int64], 'csr': [np.int64, np.int64]}
 _IDX = torch.int64
 _new = object.__new__
+
+_op = None  # the module mxnet.ndarray.op (installed by op.py when it loads)
 
 try:  # scipy is optional, as in MXNet
     import scipy.sparse as spsp
@@ -409,23 +420,9 @@ class BaseSparseNDArray(NDArray):
         _check_format(self, full_check)
 
     # -- pickling (MXNet's reduce tuple, with this class) --------------------------------------
+    # __getstate__ / __setstate__: installed by serialization.py
     def __reduce__(self):
         return type(self), (None,), self.__getstate__()
-
-    def __getstate__(self):
-        from .serialization import dumps_array
-        return {'handle': bytearray(dumps_array(self))}
-
-    def __setstate__(self, state):
-        from .serialization import loads_array
-        h = state['handle']
-        BaseSparseNDArray.__init__(self)
-        if h is not None:
-            src = loads_array(h)
-            if not isinstance(src, type(self)):
-                raise MXNetError('unpickling a %s from a %s' % (type(self).__name__,
-                                                                  type(src).__name__))
-            self._set_components(src._sv, src._saux, src._sshape)
 
     # -- arithmetic: MXNet's sparse ufuncs ------------------------------------------------------
     def __add__(self, other):
@@ -469,8 +466,7 @@ class BaseSparseNDArray(NDArray):
         return _rbin(self, other, 'broadcast_power', '_rpower_scalar')
 
     def __neg__(self):
-        from . import op
-        return op.negative(self)
+        return _op.negative(self)
 
     def __eq__(self, other):
         if other is None:
@@ -659,6 +655,14 @@ def _from_dense_tensor(t, stype, ctx=None):
     a = _make(cls, None, (), tuple(t.shape), ctx)
     a._set_from_dense(t)
     return a
+
+
+def _dense_tostype(self, stype):
+    """This array in storage type ``stype`` ('default', 'csr', 'row_sparse'); a dense
+    array asked for 'default' is returned itself, as in MXNet."""
+    if stype == 'default':
+        return self
+    return _dense_to_sparse(self, stype)
 
 
 def _dense_to_sparse(x, stype):
@@ -932,8 +936,7 @@ def array(source_array, ctx=None, dtype=None):
 # ---------------------------------------------------------------------------------------------
 # arithmetic helpers (MXNet's sparse add/subtract/multiply/divide)
 def _call(name, *args, **kwargs):
-    from . import op, _internal
-    f = getattr(op, name, None) or getattr(_internal, name)
+    f = getattr(_op, name, None) or getattr(_internal, name)
     return f(*args, **kwargs)
 
 
@@ -1003,13 +1006,10 @@ def divide(lhs, rhs):
 
 def retain(data, indices, **kwargs):
     """The rows ``indices`` of row_sparse ``data`` (the others dropped), row_sparse."""
-    from . import _internal
     return _internal._sparse_retain(data, indices, **kwargs)
 
 
-from . import _sparse_ops  # noqa: E402,F401  (registers the sparse-only operators)
-
-
+# the operator functions mx.nd.sparse has besides its own (``_sparse_ops.install_names``)
 _SPARSE_NAMESPACE = ('elemwise_add', 'elemwise_sub', 'elemwise_mul', 'elemwise_div', 'add_n',
                      'ElementWiseSum', 'broadcast_add', 'broadcast_sub', 'broadcast_mul',
                      'broadcast_div', 'broadcast_plus', 'broadcast_minus', 'zeros_like',
@@ -1019,29 +1019,14 @@ _SPARSE_NAMESPACE = ('elemwise_add', 'elemwise_sub', 'elemwise_mul', 'elemwise_d
                      'relu', 'sigmoid', 'exp', 'log', 'stop_gradient', 'make_loss')
 
 
-def _install(op_mod, internal_mod):
-    """Called once the registry functions exist (mx.nd's __init__): ``cast_storage`` learns
-    to make sparse arrays from dense ones, and ``mx.nd.sparse`` gets MXNet's operator names."""
-    import sys
-    dense_cast = op_mod.cast_storage
+def _install():
+    """What the modules below this one call of it: ``NDArray.tostype`` (the function itself,
+    set on the class), sparse arrays for ``attach_grad(stype=...)`` (_handle.py) and for
+    ``array`` / ``zeros`` / ``empty`` of sparse sources or storage types (_creation.py)."""
+    NDArray.tostype = _dense_tostype
+    _handle._sparse_zeros = zeros
+    _creation._sparse_array = array
+    _creation._sparse_zeros = zeros
 
-    def cast_storage(data=None, stype=None, out=None, name=None, **kwargs):
-        if isinstance(data, NDArray) and not isinstance(data, BaseSparseNDArray) and \
-                stype in ('csr', 'row_sparse') and not kwargs:
-            from ._sparse_ops import cast_storage_impl, _write
-            res = cast_storage_impl(data, stype)
-            if out is not None:
-                _write(out, res)
-                return out
-            return res
-        return dense_cast(data, stype=stype, out=out, name=name, **kwargs)
-    cast_storage.__doc__ = dense_cast.__doc__
-    cast_storage.opdef = dense_cast.opdef
-    op_mod.cast_storage = cast_storage
-    mod = sys.modules[__name__]
-    mod.cast_storage = cast_storage
-    for n in _SPARSE_NAMESPACE:
-        f = getattr(op_mod, n, None)
-        if f is not None and n not in mod.__dict__:
-            setattr(mod, n, f)
-    mod.retain = retain
+
+_install()

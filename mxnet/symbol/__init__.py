@@ -8,7 +8,7 @@ import types as _types
 
 from ..base import _Null, numeric_types as _numeric, MXNetError as _MXNetError
 from .. import _ops as _operator  # noqa: F401  (registers every op)
-from .symbol import Symbol, Variable, var, Group, load, load_json  # noqa: F401
+from .symbol import Symbol, Variable, var, Group, load, load_json, split_v2  # noqa: F401
 from . import register as _register
 
 
@@ -119,18 +119,6 @@ def hypot(left, right):
     """Elementwise sqrt(left**2 + right**2) of symbols and/or scalars."""
     return _ufunc(left, right, _internal._Hypot, _internal._HypotScalar,
                   _internal._HypotScalar, lambda x, y: (x * x + y * y) ** 0.5)
-
-
-def split_v2(ary, indices_or_sections, axis=0, squeeze_axis=False):
-    """Split ``ary`` along ``axis`` into ``indices_or_sections`` equal parts (an int) or at
-    the given indices (a tuple of ints); a symbol with one output per part."""
-    if isinstance(indices_or_sections, int):
-        return _internal._split_v2(ary, indices=[], axis=axis, squeeze_axis=squeeze_axis,
-                                   sections=indices_or_sections)
-    if isinstance(indices_or_sections, tuple):
-        return _internal._split_v2(ary, indices=[0] + list(indices_or_sections), axis=axis,
-                                   squeeze_axis=squeeze_axis, sections=0)
-    raise ValueError('indices_or_sections must either int or tuple of ints')
 
 
 def histogram(a, bins=10, range=None, **kwargs):  # noqa: A002 (MXNet's name)

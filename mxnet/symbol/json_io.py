@@ -11,7 +11,21 @@ import reprlib
 
 from ..base import MXNetError, _atomic_write
 from .._ops.registry import get as _get_op
-from .symbol import _topo, _Node, _hidden_key, HIDDEN_KEYS, _AUX_VAR_INIT
+from .._graph import Node, topo
+
+# attributes MXNet stores as __key__ and also lists under the plain key
+HIDDEN_KEYS = ('ctx_group', 'lr_mult', 'wd_mult', 'force_mirroring', 'mirror_stage',
+               'profiler_scope')
+
+
+# initializers MXNet attaches to auxiliary variables it creates
+_AUX_VAR_INIT = {'moving_mean': '["zero", {}]', 'moving_var': '["one", {}]',
+                 'moving_avg': '["zero", {}]'}
+
+
+def _hidden_key(k):
+    return '__%s__' % k if k in HIDDEN_KEYS else k
+
 
 MXNET_VERSION = 10901
 
@@ -20,7 +34,7 @@ def to_json(sym, remove_amp_cast=True):
     heads = sym._heads
     if remove_amp_cast:
         heads = _strip_amp_cast(heads)
-    order = _topo(heads)
+    order = topo(heads)
     ids = {id(n): k for k, n in enumerate(order)}
     versions = {}
     nodes, arg_nodes, row_ptr = [], [], [0]
@@ -69,7 +83,7 @@ def _dump(v, indent=0):
 
 def _strip_amp_cast(heads):
     """Bypass amp_cast / amp_multicast nodes (MXNet's remove_amp_cast=True)."""
-    order = _topo(heads)
+    order = topo(heads)
     if not any(n.op is not None and n.op.name in ('amp_cast', 'amp_multicast') for n in order):
         return heads
     memo = {}
@@ -82,7 +96,7 @@ def _strip_amp_cast(heads):
     for n in order:
         if n.op is not None and n.op.name in ('amp_cast', 'amp_multicast'):
             continue
-        memo[id(n)] = _Node(n.op, n.name, n.attrs, dict(n.dict),
+        memo[id(n)] = Node(n.op, n.name, n.attrs, dict(n.dict),
                             [res(c, i) for c, i in n.inputs])
     return [res(n, i) for n, i in heads]
 
@@ -218,7 +232,7 @@ def from_json(text):
         if nd['op'] == 'null':
             if inputs:
                 raise MXNetError('%s: a variable ("op": "null") cannot have inputs' % where)
-            nodes.append(_Node(None, name, None, _fix_hidden(raw), []))
+            nodes.append(Node(None, name, None, _fix_hidden(raw), []))
             continue
         try:
             opdef = _get_op(nd['op'])
@@ -231,7 +245,7 @@ def from_json(text):
             extra = _fix_hidden({a: b for a, b in raw.items() if a not in params})
             attrs = opdef.parse_attrs(params)
             n_in = None if opdef.variadic else len(opdef.list_inputs(attrs))
-            node = _Node(opdef, name, attrs, None, inputs, versions)
+            node = Node(opdef, name, attrs, None, inputs, versions)
             node.num_outputs()
         except MXNetError as e:
             raise MXNetError('%s: %s' % (where, e)) from None

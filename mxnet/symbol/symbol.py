@@ -1,115 +1,31 @@
 """The Symbol graph (``mx.sym.Symbol``).
 
-A graph node is a :class:`_Node`: the registry ``OpDef`` (None for a variable), a name, the
-parsed frozen attributes, the string attribute dict MXNet shows (operator parameters as the
-user gave them plus ``__hidden__`` attributes such as ``__shape__`` or ``__ctx_group__``) and its
-inputs as ``(node, output_index)`` pairs. A :class:`Symbol` is a list of such pairs, its heads.
-
-Shape inference uses each operator's ``infer_shape`` hook for learnable inputs (weights,
-moving statistics) and runs the forward on torch ``meta`` tensors for output shapes, repeating
-to a fixed point; dtype inference works the same way.
+A :class:`Symbol` is a list of ``(node, output_index)`` entries, its heads, over the graph
+nodes of :mod:`mxnet._graph` (``Node``: the registry ``OpDef`` or None for a variable, a name,
+the parsed attributes, the string attribute dict MXNet shows, the inputs). This module is the
+user-facing side: naming, composition, attributes, listing, the argument handling of
+``infer_shape``/``infer_type`` (the fixed-point inference itself is the graph module's),
+``eval`` (the graph's interpreter), bind/simple_bind and the constructors.
 """
 import warnings
 
 import numpy as np
-import torch
 
-from ..base import (MXNetError, NotImplementedForSymbol, _DTYPE_NP_TO_MX, _DTYPE_MX_TO_NP,
+from ..base import (MXNetError, NotImplementedForSymbol, _Null, _DTYPE_NP_TO_MX, _DTYPE_MX_TO_NP,
                     numeric_types)
 from .. import attribute as _attribute
 from .._ops.params import Shape as _parse_shape
+from .._ops.registry import get as _get_op
+from .._ops.binder import split_call, input_slots
+from .. import name as _name
+from .json_io import (to_json, write_file, read_file, from_json, HIDDEN_KEYS, _hidden_key,
+                      _AUX_VAR_INIT)
+from .._graph import (Node, topo, aux_ids, clone_heads, infer_shapes, infer_types, shape_known,
+                      interpret, dynamic_nodes, concrete_attrs)
 
 __all__ = ['Symbol', 'Variable', 'var', 'Group', 'load', 'load_json']
 
-# attributes MXNet stores as __key__ and also lists under the plain key
-HIDDEN_KEYS = ('ctx_group', 'lr_mult', 'wd_mult', 'force_mirroring', 'mirror_stage',
-               'profiler_scope')
 _STYPE_ID = {'undefined': -1, 'default': 0, 'row_sparse': 1, 'csr': 2}
-
-
-# initializers MXNet attaches to auxiliary variables it creates
-_AUX_VAR_INIT = {'moving_mean': '["zero", {}]', 'moving_var': '["one", {}]',
-                 'moving_avg': '["zero", {}]'}
-
-
-class _Node:
-    """One graph node; ``op`` is None for a variable."""
-    __slots__ = ('op', 'name', 'attrs', 'dict', 'inputs', 'versions')
-
-    def __init__(self, op, name, attrs, dct, inputs, versions=None):
-        self.op = op
-        self.name = name
-        self.attrs = attrs
-        self.dict = dct
-        self.inputs = inputs
-        self.versions = versions   # input entry versions read from JSON (None: computed)
-
-    def input_names(self):
-        if self.op is None:
-            return []
-        return self.op.list_inputs(self.attrs, len(self.inputs))
-
-    def output_names(self):
-        if self.op is None:
-            return [self.name]
-        op = self.op
-        names = op.list_outputs(self.attrs)
-        if op.indexed_output_name and names == ['output']:
-            names = ['output0']
-        if not self.name:   # an atomic symbol's node
-            return list(names)
-        return ['%s_%s' % (self.name, o) for o in names]
-
-    def num_outputs(self):
-        return 1 if self.op is None else self.op.n_out(self.attrs)
-
-    def total_outputs(self):
-        """Outputs counted in JSON's node_row_ptr (hidden ones included)."""
-        return 1 if self.op is None else self.op.n_total(self.attrs)
-
-
-def _hidden_key(k):
-    return '__%s__' % k if k in HIDDEN_KEYS else k
-
-
-def _topo(heads):
-    """Nodes reachable from heads in MXNet's DFS post-order (inputs first, in order)."""
-    order, seen = [], set()
-    for h, _ in heads:
-        if id(h) in seen:
-            continue
-        seen.add(id(h))
-        stack = [(h, iter(h.inputs))]
-        while stack:
-            n, it = stack[-1]
-            for c, _ in it:
-                if id(c) not in seen:
-                    seen.add(id(c))
-                    stack.append((c, iter(c.inputs)))
-                    break
-            else:
-                stack.pop()
-                order.append(n)
-    return order
-
-
-def _aux_ids(order):
-    aux = set()
-    for n in order:
-        names = n.op.aux_names(n.attrs) if n.op is not None else ()
-        if names:
-            for nm, (c, _) in zip(n.input_names(), n.inputs):
-                if nm in names and c.op is None:
-                    aux.add(id(c))
-    return aux
-
-
-def _fmt_shape(s):
-    return '[%s]' % ','.join(str(d) for d in s)
-
-
-def _shape_known(s):
-    return s is not None and all(d > 0 for d in s)
 
 
 def _print_infer_args(what, args, kwargs):
@@ -135,7 +51,7 @@ class Symbol:
 
     # -- structure --------------------------------------------------------------------------
     def _order(self):
-        return _topo(self._heads)
+        return topo(self._heads)
 
     @property
     def name(self):
@@ -180,7 +96,7 @@ class Symbol:
         return Symbol(self._heads)
 
     def __deepcopy__(self, memo=None):
-        return Symbol(_clone_heads(self._heads, {}))
+        return Symbol(clone_heads(self._heads, {}))
 
     def __getstate__(self):
         return {'handle': self.tojson()}
@@ -213,13 +129,13 @@ class Symbol:
     def list_arguments(self):
         """Names of the variables that are not auxiliary states, in topological order."""
         order = self._order()
-        aux = _aux_ids(order)
+        aux = aux_ids(order)
         return [n.name for n in order if n.op is None and id(n) not in aux]
 
     def list_auxiliary_states(self):
         """Names of auxiliary-state variables (e.g. BatchNorm's moving_mean, moving_var)."""
         order = self._order()
-        aux = _aux_ids(order)
+        aux = aux_ids(order)
         return [n.name for n in order if n.op is None and id(n) in aux]
 
     def list_inputs(self):
@@ -329,7 +245,7 @@ class Symbol:
         node.name = name if name is not None else (node.name or
                                                    _name.current().get(None, op.name.lower()))
         node.inputs = [slots[nm] if nm in slots else
-                       (_Node(None, '%s_%s' % (node.name, nm), None, {}, []), 0)
+                       (Node(None, '%s_%s' % (node.name, nm), None, {}, []), 0)
                        for nm in in_names]
 
     def _gen_atomic_symbol(self):
@@ -338,17 +254,16 @@ class Symbol:
         n = self._heads[0][0]
         if n.op is None:
             raise MXNetError('Cannot generate an atomic symbol from a variable')
-        node = _Node(n.op, '', n.attrs, dict(n.dict), [])
+        node = Node(n.op, '', n.attrs, dict(n.dict), [])
         return Symbol([(node, i) for i in range(node.num_outputs())])
 
     # -- arithmetic -------------------------------------------------------------------------
     def _binary(self, other, op, scalar_op, rscalar_op=None, reverse=False):
-        from . import register as _reg
         if isinstance(other, Symbol):
             a, b = (other, self) if reverse else (self, other)
-            return _reg.create(op, a, b)
+            return create(op, a, b)
         if isinstance(other, numeric_types):
-            return _reg.create(rscalar_op if reverse else scalar_op, self, scalar=other)
+            return create(rscalar_op if reverse else scalar_op, self, scalar=other)
         raise TypeError('type %s not supported' % str(type(other)))
 
     def __add__(self, other):
@@ -392,8 +307,7 @@ class Symbol:
         return self.__mul__(-1.0)
 
     def __abs__(self):
-        from . import register as _reg
-        return _reg.create('abs', self)
+        return create('abs', self)
 
     def __eq__(self, other):
         return self._binary(other, '_equal', '_equal_scalar')
@@ -420,8 +334,7 @@ class Symbol:
 
     def astype(self, dtype):
         """Cast to ``dtype`` (the ``Cast`` operator)."""
-        from . import register as _reg
-        return _reg.create('Cast', self, dtype=dtype)
+        return create('Cast', self, dtype=dtype)
 
     # -- inference --------------------------------------------------------------------------
     def infer_shape(self, *args, **kwargs):
@@ -440,7 +353,7 @@ class Symbol:
         if res[1] is None:
             arg_shapes, _, _ = self._infer_shape_impl(True, *args, **kwargs)
             unknowns = ['%s: %s' % (n, s) for n, s in zip(self.list_arguments(), arg_shapes)
-                        if not s or not _shape_known(s)]
+                        if not s or not shape_known(s)]
             warnings.warn('Cannot decide shape for the following arguments (0s in shape means '
                           'unknown dimensions). Consider providing them as input:\n\t'
                           + '\n\t'.join(unknowns), stacklevel=2)
@@ -453,8 +366,8 @@ class Symbol:
     def _infer_shape_impl(self, partial, *args, **kwargs):
         order = self._order()
         given = _given_values(self, order, args, kwargs, 'shape')
-        shapes = _infer_shapes(order, given, {})
-        return _collect(self, order, shapes, partial, _shape_known, ())
+        shapes = infer_shapes(order, given, {})
+        return _collect(self, order, shapes, partial, shape_known, ())
 
     def infer_type(self, *args, **kwargs):
         """Infer argument, output and auxiliary dtypes from the given input dtypes.
@@ -482,9 +395,9 @@ class Symbol:
     def _infer_type_impl(self, partial, *args, **kwargs):
         order = self._order()
         given = _given_values(self, order, args, kwargs, 'type')
-        shapes = _infer_shapes(order, _given_values(self, order, (), {}, 'shape'), {},
+        shapes = infer_shapes(order, _given_values(self, order, (), {}, 'shape'), {},
                                quiet=True)
-        types = _infer_types(order, given, shapes)
+        types = infer_types(order, given, shapes)
         res = _collect(self, order, types, partial, lambda t: t is not None, None)
         if res[0] is None:
             return res
@@ -493,20 +406,18 @@ class Symbol:
     # -- serialization ----------------------------------------------------------------------
     def tojson(self, remove_amp_cast=True):
         """The graph as MXNet 1.x JSON (nodes, arg_nodes, node_row_ptr, heads, attrs)."""
-        from .json_io import to_json
         return to_json(self, remove_amp_cast)
 
     def save(self, fname, remove_amp_cast=True):
         """Write :meth:`tojson` to ``fname`` (e.g. ``prefix-symbol.json``)."""
         if not isinstance(fname, str):
             raise TypeError('fname need to be string')
-        from .json_io import write_file
         write_file(fname, self.tojson(remove_amp_cast))
 
     def debug_str(self):
         """A text listing of the graph's outputs, variables and operator nodes."""
         order = self._order()
-        aux = _aux_ids(order)
+        aux = aux_ids(order)
         lines = ['Symbol Outputs:']
         for i, (n, j) in enumerate(self._heads):
             lines.append('\toutput[%d]=%s(%d)' % (i, n.name, j))
@@ -539,7 +450,7 @@ class Symbol:
         evaluated this way (ValueError); bind an executor instead.
         """
         order = self._order()
-        if _aux_ids(order):
+        if aux_ids(order):
             # eval binds kwargs as arguments only, so MXNet cannot evaluate graphs with aux states
             raise ValueError('Length of aux_states does not match the number of arguments')
         return self._run(order, kwargs, ctx)
@@ -554,42 +465,29 @@ class Symbol:
             if not isinstance(ctx, Context):
                 raise TypeError('ctx must be a Context, got %s' % type(ctx).__name__)
             dev = ctx.torch_device
-        vals = {}
-        in_ptrs = set()
-        prev = _state.state.training
-        from .._cached_op import _dynamic_nodes, concrete_attrs
-        dyn = _dynamic_nodes(order)
-        override = {}
         variables = [n for n in order if n.op is None]
-        if dyn and all(isinstance(kwargs.get(n.name), NDArray) for n in variables):
-            # creation nodes with 0s in their shape (the legacy RNN cells' begin_state
-            # zeros((0, H))) take their size from shape inference, as when MXNet binds
-            override = concrete_attrs(order, dyn, [kwargs[n.name].shape for n in variables],
-                                      'eval')
-        for n in order:
-            if n.op is None:
-                if n.name not in kwargs:
-                    raise ValueError('key `%s` is missing in `args`' % n.name)
-                a = kwargs[n.name]
-                if not isinstance(a, NDArray):
-                    raise TypeError('Only accept list of NDArrays or dict of str to NDArray')
-                t = a._data if dev is None else a._data.to(dev)
-                in_ptrs.add(t.untyped_storage().data_ptr())
-                vals[(id(n), 0)] = t
-                continue
-            tensors = [vals[(id(c), i)] for c, i in n.inputs]
-            try:
-                _state.state.training = False
-                res = n.op.compute(override.get(id(n), n.attrs), tensors)
-            finally:
-                _state.state.training = prev
-            if isinstance(res, torch.Tensor):
-                res = (res,)
-            for i, r in enumerate(res):
-                vals[(id(n), i)] = r
+        tensors = []
+        for n in variables:
+            if n.name not in kwargs:
+                raise ValueError('key `%s` is missing in `args`' % n.name)
+            a = kwargs[n.name]
+            if not isinstance(a, NDArray):
+                raise TypeError('Only accept list of NDArrays or dict of str to NDArray')
+            tensors.append(a._data if dev is None else a._data.to(dev))
+        dyn = dynamic_nodes(order)
+        # creation nodes with 0s in their shape (the legacy RNN cells' begin_state
+        # zeros((0, H))) take their size from shape inference, as when MXNet binds
+        override = concrete_attrs(order, dyn, [t.shape for t in tensors], 'eval') if dyn \
+            else None
+        prev = _state.state.training
+        _state.state.training = False
+        try:
+            res = interpret(order, self._heads, tensors, override)
+        finally:
+            _state.state.training = prev
+        in_ptrs = {t.untyped_storage().data_ptr() for t in tensors}
         outs = []
-        for n, i in self._heads:
-            t = vals[(id(n), i)]
+        for t in res:
             if t.untyped_storage().data_ptr() in in_ptrs:
                 t = t.clone()
             outs.append(_wrap(t, None if ctx is None else ctx._tag))
@@ -601,7 +499,6 @@ class Symbol:
 
     def split_v2(self, *args, **kwargs):
         """Convenience fluent method for :py:func:`split_v2`."""
-        from . import split_v2
         return split_v2(self, *args, **kwargs)
 
     # NDArray-only methods: MXNet raises NotImplementedForSymbol
@@ -716,19 +613,11 @@ def _params_of(node):
     return {k: v for k, v in node.dict.items() if k in node.op.params}
 
 
-def _clone_heads(heads, memo):
-    order = _topo(heads)
-    for n in order:
-        memo[id(n)] = _Node(n.op, n.name, n.attrs, dict(n.dict),
-                            [(memo[id(c)], i) for c, i in n.inputs], n.versions)
-    return [(memo[id(n)], i) for n, i in heads]
-
-
 # -- inference helpers ----------------------------------------------------------------------
 def _given_values(sym, order, args, kwargs, kind):
     """{id(var node): value} from positional args, keyword args and the vars' attributes."""
     variables = [n for n in order if n.op is None]
-    aux = _aux_ids(order)
+    aux = aux_ids(order)
     arg_vars = [n for n in variables if id(n) not in aux]
     given = {}
     for n in variables:
@@ -780,7 +669,7 @@ def _to_dtype(v):
 
 
 def _collect(sym, order, vals, partial, known, empty):
-    aux = _aux_ids(order)
+    aux = aux_ids(order)
     variables = [n for n in order if n.op is None]
     arg = [vals.get((id(n), 0)) for n in variables if id(n) not in aux]
     auxv = [vals.get((id(n), 0)) for n in variables if id(n) in aux]
@@ -792,315 +681,127 @@ def _collect(sym, order, vals, partial, known, empty):
     return ([fix(v) for v in arg], [fix(v) for v in out], [fix(v) for v in auxv])
 
 
-def _meta_run(node, shapes, dtypes):
-    """Run node's forward on meta tensors (real zeros when meta is unsupported).
+# -- composition: the node an operator function makes -------------------------------------
+def _single(s, opname):
+    if len(s._heads) != 1:
+        raise MXNetError('%s: argument %s has %d outputs; operator inputs must be single-output '
+                         'symbols' % (opname, s, len(s._heads)))
+    return s._heads[0]
 
-    Small inputs (up to 2**20 elements in all) run on real zeros first: many of torch's meta
-    kernels are Python registrations whose first use imports torch's symbolic-shape stack
-    (sympy; about 0.5 s, e.g. in a hybridized network's first call), while a tiny real
-    forward costs microseconds. Ops that fail on zeros (a Cholesky of zeros, ...) go on to
-    meta; the RNG state is kept, so sampling ops do not move the random stream."""
-    op = node.op
-    if getattr(op, 'infer_outputs', None) is not None:   # the op knows (Custom's Prop)
-        return op.infer_outputs(node.attrs, shapes, dtypes)
-    total = sum(int(np.prod(s, dtype=np.int64)) for s in shapes)
-    for device in (('cpu', 'meta') if total <= (1 << 20) else ('meta', 'cpu')):
-        tensors = []
-        for s, d in zip(shapes, dtypes):
-            dt = torch.float32 if d is None else _torch_dtype(d)
-            if device == 'cpu':
-                if int(np.prod(s, dtype=np.int64)) > (1 << 22):
-                    return None
-                tensors.append(torch.zeros(s, dtype=dt))
+
+def _build(opdef, hint, name, attr, pos, named, params):
+    """Create the op node; pos: list of Symbols, named: {input name: Symbol}."""
+    attr = _attribute.current().get(attr)
+    extra = {}
+    for k, v in attr.items():
+        if not isinstance(v, str):
+            raise ValueError('Set Attr only accepts string values')
+        if (k.startswith('__') and k.endswith('__')) or k in HIDDEN_KEYS:
+            extra[_hidden_key(k)] = v
+        else:
+            params[k] = v
+    for k in [k for k, v in params.items() if v is _Null]:
+        del params[k]
+    # keyword arguments starting with a hidden key (lr_mult=0, ctx_group='a') are node
+    # attributes __lr_mult__ / __ctx_group__, copied onto the variables the op creates; one
+    # ending with it (weight_lr_mult) is MXNet's deprecated form and an error
+    for k in [k for k in params if not k.startswith('__')]:
+        for hk in HIDDEN_KEYS:
+            at = k.rfind(hk)
+            if at == 0:
+                v = params.pop(k)
+                if v is not None:
+                    extra['__%s__' % k] = _attr_string(v)
+                break
+            if at > 0 and at == len(k) - len(hk):
+                raise MXNetError('setting variable attributes with %s is deprecated. please '
+                                 'instead use\nw = Variable(%s=%s)\nsym = YourSymbolName(%s=w)'
+                                 % (k, hk, _attr_string(params[k]), k[:at - 1]))
+    # keyword arguments of the form __name__ (mx.sym.zeros(..., __layout__='LNC'), the RNN
+    # layers' begin_state) are node attributes, not operator parameters, as in MXNet
+    for k in [k for k in params if k.startswith('__') and k.endswith('__')]:
+        v = params.pop(k)
+        if v is not None:
+            extra[_hidden_key(k)] = _attr_string(v)
+    if opdef.variadic and not pos:
+        raise MXNetError('%s: at least one input Symbol is required' % opdef.name)
+    stray = [k for k, v in params.items() if isinstance(v, Symbol)]
+    for k in stray:
+        del params[k]
+    attrs = opdef.parse_attrs(params)
+    # a Symbol keyword that names no input: NNVM's Compose matches keywords only when the
+    # positional Symbols do not fill every input, so with all of them given (an op without
+    # inputs, such as _random_normal(..., data=s)) MXNet ignores it
+    if stray and (opdef.variadic or len(pos) != len(opdef.list_inputs(attrs))):
+        raise MXNetError('%s: %s is not an input of the operator (inputs: %s)'
+                         % (opdef.name, stray[0], ', '.join(opdef.inputs)))
+    name = _name.current().get(name, hint)
+    # the attribute strings MXNet stores: str() of what the user passed, dtypes by name
+    dct = {k: _attr_string(v) for k, v in params.items() if v is not None}
+    dct.update(extra)
+    if opdef.variadic:
+        in_names = None
+        inputs = [_single(s, opdef.name) for s in pos]
+    else:
+        in_names = opdef.list_inputs(attrs)
+        slots = dict(zip(in_names, input_slots(opdef, attrs, pos, named)))
+        inputs = []
+        for nm in in_names:
+            s = slots.get(nm)
+            # MXNet's FSetInputVarAttrOnCompose: the initializer of a variable input (created
+            # here or given) that has none, e.g. BatchNorm's moving_var, PReLU's gamma
+            init = _AUX_VAR_INIT.get(nm) if nm in opdef.aux_names(attrs) else \
+                _INPUT_VAR_INIT.get((opdef.name, nm))
+            if s is None:
+                vd = dict(dct)
+                if init is not None:
+                    vd['__init__'] = init
+                inputs.append((Node(None, '%s_%s' % (name, nm), None, vd, []), 0))
             else:
-                tensors.append(torch.empty(s, dtype=dt, device='meta'))
+                e = _single(s, opdef.name)
+                if init is not None and e[0].op is None and '__init__' not in e[0].dict:
+                    e[0].dict['__init__'] = init
+                inputs.append(e)
+    node = Node(opdef, name, attrs, dct, inputs)
+    return Symbol([(node, i) for i in range(node.num_outputs())])
+
+
+# initializers MXNet gives a non-auxiliary variable input when composing (LeakyReLU's gamma)
+_INPUT_VAR_INIT = {('LeakyReLU', 'gamma'): '["Constant", {"value": 0.25}]'}
+
+
+def _attr_string(v):
+    if isinstance(v, str):
+        return v
+    if isinstance(v, (type, np.dtype)):
         try:
-            if device == 'cpu':
-                with torch.no_grad(), torch.random.fork_rng(devices=[]):
-                    res = op.fn(node.attrs, *tensors)
-            else:
-                with torch.no_grad():
-                    res = op.fn(node.attrs, *tensors)
-        except MXNetError as e:
-            err = e
-            continue
-        except Exception as e:  # noqa: BLE001 (torch raises many types on meta tensors)
-            err = e
-            continue
-        if isinstance(res, torch.Tensor):
-            res = (res,)
-        return [(tuple(r.shape), np.dtype(str(r.dtype).replace('torch.', ''))
-                 if r.dtype != torch.bool else np.dtype(np.bool_)) for r in res]
-    if any(d is None for d in dtypes[1:]):
-        # shapes do not depend on dtypes in MXNet: an op that wants integer indices
-        # (batch_take) is tried again with int32 for the inputs of unknown dtype after the data
-        again = _meta_run(node, shapes, [dtypes[0]] + [np.dtype(np.int32) if d is None else d
-                                                       for d in dtypes[1:]])
-        if not isinstance(again, Exception):
-            return again
-    return err
+            return np.dtype(v).name
+        except TypeError:
+            pass
+    return str(v)
 
 
-def _torch_dtype(d):
-    return getattr(torch, np.dtype(d).name)
+def _is_sym(v):
+    return isinstance(v, Symbol)
 
 
-def _shape_error(node, msg):
-    return MXNetError('Error in operator %s: %s' % (node.name, msg))
+def create(func_name, *syms, **params):
+    """Create an op symbol by registry name, as the arithmetic operators of Symbol do."""
+    opdef = _get_op(func_name)
+    pos, named, params = split_call(opdef, syms, params, _is_sym)
+    return _build(opdef, func_name.lower(), None, None, pos, named, params)
 
 
-def _infer_shapes(order, given, dtypes, quiet=False):
-    """{(id(node), out_index): shape} for every entry that can be inferred."""
-    shp = {}
-    ran = {}   # id(node) -> the input shapes of its last forward (meta) run
-    for n in order:
-        if n.op is None and id(n) in given:
-            shp[(id(n), 0)] = given[id(n)]
-    for _ in range(20):
-        changed = False
-        for n in order:
-            if n.op is None:
-                continue
-            keys = [(id(c), i) for c, i in n.inputs]
-            ins = [shp.get(k) for k in keys]
-            op = n.op
-            rule = op.shape_rule
-            if (rule == 'same' or rule == 'where') and ins:
-                # MXNet unifies these inputs (and the output) dim by dim: a 0 is unknown and
-                # is filled from the others (the legacy RNN cells' begin_state zeros((0, H)))
-                same = range(len(ins)) if rule != 'where' else [1, 2]
-                ref = None
-                for j in same:
-                    s = ins[j]
-                    if s is None:
-                        continue
-                    m = _merge_shape(ref, s)
-                    if m is None:
-                        if quiet or rule == 'where':
-                            continue
-                        raise _shape_error(n, 'Incompatible attr in node %s at %d-th input: '
-                                           'expected %s, got %s'
-                                           % (n.name, j, _fmt_shape(ref), _fmt_shape(s)))
-                    ref = m
-                out_key = (id(n), 0)
-                if out_key in shp:
-                    # a known output shape flows back to the inputs (a cast weight's shape
-                    # from the Convolution it feeds)
-                    ref = shp[out_key] if ref is None else \
-                        (_merge_shape(ref, shp[out_key]) or ref)
-                if ref is not None:
-                    if rule == 'where' and ins[0] is not None and len(ins[0]) == len(ref):
-                        same = [0, 1, 2]
-                    for j in same:
-                        s = ins[j]
-                        if s != ref and (s is None or _merge_shape(s, ref) == ref):
-                            shp[keys[j]] = ins[j] = ref
-                            changed = True
-                    if out_key in shp and shp[out_key] != ref and \
-                            _merge_shape(shp[out_key], ref) == ref:
-                        shp[out_key] = ref
-                        changed = True
-            elif op.batch_from_output is not None and ins and ins[0] is not None and \
-                    not _shape_known(ins[0]) and (id(n), 0) in shp:
-                # as MXNet's FullyConnected / Convolution shape functions: an unknown batch
-                # size of the data is taken from a known output
-                out, d = shp[(id(n), 0)], list(ins[0])
-                lead = op.batch_from_output
-                if callable(lead):
-                    lead = lead(n.attrs, out)
-                for k in range(min(lead, len(d), len(out))):
-                    if d[k] == 0 and out[k] > 0:
-                        d[k] = out[k]
-                if tuple(d) != ins[0]:
-                    shp[keys[0]] = ins[0] = tuple(d)
-                    changed = True
-            if op.infer_shape is not None and ins and ins[0] is not None and \
-                    any(s is None or not _shape_known(s) for s in ins[1:]):
-                # partial shapes (0 = unknown dim, e.g. Gluon's deferred (4, 0, 3, 3)) are
-                # filled from the hook's answer where the known dims agree
-                hint = [ins[0]] + [s if _shape_known(s) else None for s in ins[1:]]
-                filled = op.infer_shape(n.attrs, hint)
-                for j, s in enumerate(filled[:len(ins)]):
-                    if j == 0 or s is None or hint[j] is not None:
-                        continue
-                    s = tuple(s)
-                    old = ins[j]
-                    if old is not None and (len(old) != len(s) or any(
-                            a != b for a, b in zip(old, s) if a > 0)):
-                        if quiet:
-                            continue
-                        raise _shape_error(n, 'Shape inconsistent, Provided = %s, inferred '
-                                           'shape=(%s)' % (_fmt_shape(old), ','.join(map(str, s))))
-                    if old != s:
-                        shp[keys[j]] = ins[j] = s
-                        changed = True
-            if op.shape_from_output is not None and ins and (id(n), 0) in shp and \
-                    not _shape_known(ins[0]):
-                # as MXNet's transpose / Reshape shape functions: a known output gives the
-                # data's unknown dims
-                m = op.shape_from_output(n.attrs, ins[0], shp[(id(n), 0)])
-                m = _merge_shape(ins[0], m) if m is not None else None
-                if m is not None and m != ins[0]:
-                    shp[keys[0]] = ins[0] = m
-                    changed = True
-            if (rule == 'unary' or rule == 'like_data') and ins and (id(n), 0) in shp:
-                # output shape = data shape both ways: a known output fills the data
-                m = _merge_shape(ins[0], shp[(id(n), 0)])
-                if m is not None and m != ins[0]:
-                    shp[keys[0]] = ins[0] = m
-                    changed = True
-            if any(s is None for s in ins):
-                continue
-            if not ins and not getattr(n.attrs, 'shape', None) and _creation_unknown(n):
-                continue  # a legacy shape (): unknown until a consumer fills it
-            if (id(n), 0) in shp and id(n) in ran:
-                # run again only when inputs were refined since and some output is partial
-                # (a node whose output a consumer filled runs once, to check it)
-                if ran[id(n)] == ins or all(
-                        _shape_known(shp.get((id(n), i))) for i in range(n.num_outputs())):
-                    continue
-            ran[id(n)] = list(ins)
-            if op.infer_shape is not None and ins and not quiet and \
-                    not getattr(op, 'fill_only', False):
-                ref = op.infer_shape(n.attrs, [ins[0]] + [None] * (len(ins) - 1))
-                for j in range(1, len(ins)):
-                    if j < len(ref) and ref[j] is not None and tuple(ref[j]) != ins[j] and \
-                            _shape_known(ins[j]) and _shape_known(ins[0]):
-                        raise _shape_error(n, 'Shape inconsistent, Provided = %s, inferred '
-                                           'shape=(%s)' % (_fmt_shape(ins[j]),
-                                                           ','.join(map(str, ref[j]))))
-            if (rule == 'like_data' or rule == 'same') and n.num_outputs() == 1:
-                # output shape = data shape; skips the meta run (the first meta call of
-                # some torch ops imports torch._dynamo, about a second)
-                new = _merge_shape(shp.get((id(n), 0)), ins[0]) or ins[0]
-                if shp.get((id(n), 0)) != new:
-                    shp[(id(n), 0)] = new
-                    changed = True
-                continue
-            res = _meta_run(n, ins, [dtypes.get(k) for k in keys])
-            if isinstance(res, Exception):
-                if quiet or not all(_shape_known(s) for s in ins):
-                    continue
-                if isinstance(res, MXNetError):
-                    raise _shape_error(n, str(res))
-                raise _shape_error(n, '%s (input shapes: %s)' % (
-                    str(res).strip().split('\n')[0], ', '.join(_fmt_shape(s) for s in ins)))
-            if res is None:
-                continue
-            for i, (s, _) in enumerate(res):
-                new = _merge_shape(shp.get((id(n), i)), s) or s
-                if shp.get((id(n), i)) != new:
-                    shp[(id(n), i)] = new
-                    changed = True
-        if not changed:
-            break
-    return shp
-
-
-def _creation_unknown(n):
-    from .._cached_op import creation_shape_unknown
-    return creation_shape_unknown(n)
-
-
-def _merge_shape(a, b):
-    """Shapes a and b (0 = unknown dim, None = unknown shape) merged; None if they disagree."""
-    if a is None:
-        return b
-    if b is None or a == b:
-        return a
-    if len(a) != len(b):
-        return None
-    out = []
-    for x, y in zip(a, b):
-        if x > 0 and y > 0 and x != y:
-            return None
-        out.append(x if x > 0 else y)
-    return tuple(out)
-
-
-def _expected_dtypes(node, ref):
-    """The dtype each input of node must have given the data dtype ref (None: any)."""
-    op = node.op
-    names = node.input_names()
-    if op.input_dtypes is not None:
-        return op.input_dtypes(node.attrs, ref, len(names))
-    if op.infer_shape is not None or op.shape_rule == 'same':
-        return [ref] * len(names)
-    return [None] * len(names)
-
-
-def _attr_dtype(n):
-    """The node's ``dtype`` parameter as a numpy dtype, or None."""
-    dt = getattr(n.attrs, 'dtype', None)
-    if isinstance(dt, str):
-        if dt in ('None', ''):
-            return None
-    elif dt is None or isinstance(dt, np.dtype):
-        return dt
-    try:
-        return np.dtype(dt)
-    except TypeError:
-        return None
-
-
-def _infer_types(order, given, shapes):
-    typ = {}
-    for n in order:
-        if n.op is None and id(n) in given:
-            typ[(id(n), 0)] = given[id(n)]
-    for _ in range(20):
-        changed = False
-        for n in order:
-            if n.op is None:
-                continue
-            keys = [(id(c), i) for c, i in n.inputs]
-            ins = [typ.get(k) for k in keys]
-            op = n.op
-            ref = ins[0] if ins and ins[0] is not None else \
-                next((t for t in ins if t is not None), None)
-            if ref is not None:
-                expect = _expected_dtypes(n, ref)
-                for j, t in enumerate(ins):
-                    e = expect[j]
-                    if t is None:
-                        typ[keys[j]] = ins[j] = e if e is not None else ref
-                        changed = True
-                    elif e is not None and t != e and \
-                            (op.infer_shape is not None or op.shape_rule == 'same'):
-                        raise MXNetError('Error in operator %s: Incompatible attr in node %s at '
-                                         '%d-th input: expected %s, got %s'
-                                         % (n.name, n.name, j, e.name, t.name))
-            if (id(n), 0) not in typ and isinstance(op.output_dtype, str):   # 'param'
-                # a cast's output dtype is its parameter, whatever its input's
-                dt = _attr_dtype(n)
-                if dt is not None:
-                    typ[(id(n), 0)] = dt
-                    changed = True
-            if any(t is None for t in ins) or (id(n), 0) in typ:
-                continue
-            in_shapes = [shapes.get(k) for k in keys]
-            res = None
-            if all(s is not None for s in in_shapes):
-                res = _meta_run(n, in_shapes, ins)
-                if isinstance(res, Exception):
-                    res = None
-            if res is not None:
-                outs = [t for _, t in res]
-            elif isinstance(op.output_dtype, np.dtype):
-                outs = [op.output_dtype]
-            else:
-                dt = _attr_dtype(n)
-                if dt is None and ref is not None:
-                    dt = ref
-                if dt is None:
-                    continue
-                outs = [dt] * n.num_outputs()
-            for i, t in enumerate(outs):
-                typ[(id(n), i)] = t
-            changed = True
-        if not changed:
-            break
-    return typ
+def split_v2(ary, indices_or_sections, axis=0, squeeze_axis=False):
+    """Split ``ary`` along ``axis`` into ``indices_or_sections`` equal parts (an int) or at
+    the given indices (a tuple of ints); a symbol with one output per part."""
+    if isinstance(indices_or_sections, int):
+        return create('_split_v2', ary, indices=[], axis=axis, squeeze_axis=squeeze_axis,
+                      sections=indices_or_sections)
+    if isinstance(indices_or_sections, tuple):
+        return create('_split_v2', ary, indices=[0] + list(indices_or_sections), axis=axis,
+                      squeeze_axis=squeeze_axis, sections=0)
+    raise ValueError('indices_or_sections must either int or tuple of ints')
 
 
 # -- constructors ---------------------------------------------------------------------------
@@ -1158,7 +859,7 @@ def Variable(name, attr=None, shape=None, lr_mult=None, wd_mult=None, dtype=None
     for v in attr.values():
         if not isinstance(v, str):
             raise ValueError('Set Attr only accepts string values')
-    node = _Node(None, name, None, {_hidden_key(k): v for k, v in attr.items()}, [])
+    node = Node(None, name, None, {_hidden_key(k): v for k, v in attr.items()}, [])
     return Symbol([(node, 0)])
 
 
@@ -1179,7 +880,6 @@ def load(fname):
     """Load a symbol from an MXNet JSON file (``prefix-symbol.json``)."""
     if not isinstance(fname, str):
         raise TypeError('fname need to be string')
-    from .json_io import read_file
     text = read_file(fname)
     try:
         return load_json(text)
@@ -1191,5 +891,4 @@ def load_json(json_str):
     """Load a symbol from MXNet JSON text (any 1.x version)."""
     if not isinstance(json_str, str):
         raise TypeError('fname required to be string')
-    from .json_io import from_json
     return Symbol(from_json(json_str))

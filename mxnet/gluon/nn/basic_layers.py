@@ -15,6 +15,8 @@ __all__ = ['Sequential', 'HybridSequential', 'Dense', 'Dropout', 'Embedding', 'B
 
 
 class _SequentialMixin:
+    _summary_container = True   # Block.summary lists the children instead
+
     def add(self, *blocks):
         """Append blocks, in order."""
         for block in blocks:
