@@ -30,7 +30,11 @@ def _as01(fn):
 
 
 def _logic(fn):
-    return lambda a, b: fn(a != 0, b != 0).to(a.dtype)
+    def f(a, b):
+        # b: a tensor (the binary forms) or a number (the *_scalar forms)
+        nb = b != 0 if isinstance(b, torch.Tensor) else torch.tensor(b != 0, device=a.device)
+        return fn(a != 0, nb).to(a.dtype)
+    return f
 
 
 def mod(a, b):

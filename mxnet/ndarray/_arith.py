@@ -21,6 +21,7 @@ from .._tape import (INT_GRAD as _INT_GRAD, proxy as _proxy, in_graph as _in_gra
 from . import _handle
 from ._handle import NDArray, _STATE, _wrap, _opctx, _assign, _scalar_for, _no_grad
 from ._creation import array
+from . import _internal
 
 _op = None  # the module mxnet.ndarray.op (installed by op.py when it loads)
 
@@ -275,7 +276,7 @@ def _logical(name, lhs, rhs, pyfn):
         lhs, rhs = rhs, lhs
     if isinstance(rhs, NDArray):
         return getattr(op, 'broadcast_logical_' + name)(lhs, rhs)
-    return getattr(op, '_logical_%s_scalar' % name)(lhs, scalar=rhs)
+    return getattr(_internal, '_logical_%s_scalar' % name)(lhs, scalar=rhs)
 
 
 def logical_and(lhs, rhs):
