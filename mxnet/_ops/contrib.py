@@ -11,7 +11,7 @@ import math
 import torch
 import torch.nn.functional as F
 
-from .registry import register, Param, OpError
+from .registry import register, Param, OpError, dtype_name
 from .params import Float, Bool, Int, OptInt, OptFloat, Shape, Axis, Str
 
 __all__ = []
@@ -373,7 +373,7 @@ def dequantize(a, data, min_range, max_range):
         qr = 2147483647.0
     else:
         raise _err('_contrib_dequantize', 'data must be int8, uint8 or int32, got %s'
-                   % str(data.dtype).replace('torch.', ''))
+                   % dtype_name(data.dtype))
     r = torch.maximum(min_range.reshape(-1)[:1].float().abs(),
                       max_range.reshape(-1)[:1].float().abs())
     return data.float() * (r / qr)

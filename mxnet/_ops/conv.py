@@ -20,7 +20,7 @@ import math
 import torch
 import torch.nn.functional as F
 
-from .registry import register, Param, OpError
+from .registry import register, Param, OpError, dtype_name
 from .params import Int, Float, Bool, Str, Shape, OptInt, OptBool, OptStr
 
 __all__ = []
@@ -30,9 +30,6 @@ _DECONV_FN = {1: F.conv_transpose1d, 2: F.conv_transpose2d, 3: F.conv_transpose3
 _CL_LAYOUTS = ('NWC', 'NHWC', 'NDHWC')
 _LAYOUT_NDIM = {'NCW': 1, 'NWC': 1, 'NCHW': 2, 'NHWC': 2, 'NCDHW': 3, 'NDHWC': 3}
 
-
-def _dt(t):
-    return str(t.dtype).replace('torch.', '')
 
 
 def _shp(t):
@@ -56,7 +53,7 @@ def _tuple(name, opname, val, n, default, minimum=1):
 def _check_dtype(opname, data, other, argname):
     if other is not None and other.dtype != data.dtype:
         raise OpError("Error in operator %s: This layer requires uniform type. Expected '%s' "
-                      "v.s. given '%s' at '%s'" % (opname, _dt(data), _dt(other), argname))
+                      "v.s. given '%s' at '%s'" % (opname, dtype_name(data), dtype_name(other), argname))
 
 
 def _int_safe(fn, data, *rest):
@@ -71,7 +68,7 @@ def _int_safe(fn, data, *rest):
 def _need_float(opname, data):
     if not data.is_floating_point():
         raise OpError('Error in operator %s: only floating point data is supported, got %s'
-                      % (opname, _dt(data)))
+                      % (opname, dtype_name(data)))
 
 
 # ------------------------------------------------------------------------------------------
@@ -661,7 +658,7 @@ def _pool_forward(opname, attrs, data):
     ptype = cfg.type
     if not data.is_floating_point():
         raise OpError('Error in operator %s: pooling only supports floating point types, '
-                      'not %s' % (opname, _dt(data)))
+                      'not %s' % (opname, dtype_name(data)))
     if cfg.glob:
         if cfg.v1 and nd_ != 4:
             raise OpError('Error in operator Pooling_v1: only 2D (4-D input) pooling is '
@@ -1136,7 +1133,7 @@ def grid_generator(attrs, data):
     """
     if not data.is_floating_point():
         raise OpError('Error in operator GridGenerator: data must be floating point, got %s'
-                      % _dt(data))
+                      % dtype_name(data))
     if attrs.transform_type == 'affine':
         if data.dim() != 2 or data.shape[1] != 6:
             raise OpError('Error in operator GridGenerator: affine data should be (batch, 6), '

@@ -6,17 +6,10 @@ integer division truncates toward zero; ``mod`` takes the sign of the divisor.
 """
 import torch
 
-from .registry import register, Param, OpError
+from .registry import register, Param, OpError, check_same_dtype
 from .params import Float, Bool, Int
 
 __all__ = []
-
-
-def _same_dtype(name, a, b):
-    if a.dtype != b.dtype:
-        raise OpError('Error in operator %s: Incompatible attr at 1-th input: expected %s, got %s'
-                      % (name, str(a.dtype).replace('torch.', ''),
-                         str(b.dtype).replace('torch.', '')))
 
 
 def _div(a, b):
@@ -119,7 +112,7 @@ def _define(key, fn, bnames, enames, snames, rnames):
 
     @register(bname, inputs=('lhs', 'rhs'), aliases=bnames[1:], monitor_indexed_outputs=True)
     def broadcast(a, lhs, rhs):
-        _same_dtype(bname, lhs, rhs)
+        check_same_dtype(bname, lhs, (rhs,))
         try:
             torch.broadcast_shapes(lhs.shape, rhs.shape)
         except RuntimeError:
@@ -139,7 +132,7 @@ def _define(key, fn, bnames, enames, snames, rnames):
     @register(ename, inputs=('lhs', 'rhs'), aliases=enames[1:], shape_rule='same',
               no_backward_node=add, monitor_indexed_outputs=not add)
     def elemwise(a, lhs, rhs):
-        _same_dtype(ename, lhs, rhs)
+        check_same_dtype(ename, lhs, (rhs,))
         if lhs.shape != rhs.shape:
             raise OpError('Error in operator %s: shapes must be equal, got %s and %s'
                           % (ename, list(lhs.shape), list(rhs.shape)))

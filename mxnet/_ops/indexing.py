@@ -18,7 +18,7 @@ import math
 import numpy as np
 import torch
 
-from .registry import register, Param, OpError
+from .registry import register, Param, OpError, dtype_name
 from .params import Int, Float, Bool, Str, Shape, OptShape, OptInt, Dtype
 from ..base import torch_dtype
 
@@ -49,9 +49,6 @@ def _err(op, msg):
 def _shp(s):
     return '[' + ','.join(str(int(d)) for d in s) + ']'
 
-
-def _dt(t):
-    return str(t.dtype).replace('torch.', '')
 
 
 def _long(t):
@@ -189,7 +186,7 @@ def _slice_assign(a, lhs, rhs):
                    % (_shp(rhs.shape), _shp(oshape)))
     if rhs.dtype != lhs.dtype:
         raise _err('_slice_assign', 'Incompatible attr at 1-th input: expected %s, got %s'
-                   % (_dt(lhs), _dt(rhs)))
+                   % (dtype_name(lhs), dtype_name(rhs)))
     out = lhs.clone()
     out[index] = rhs.flip(flips) if flips else rhs
     return out
@@ -368,7 +365,7 @@ def batch_take(a, arr, indices):
     """
     if indices.dtype != torch.int32:
         raise _err('batch_take', 'Type inconsistent, Provided = %s, inferred type = int32 '
-                   '(indices must be int32)' % _dt(indices))
+                   '(indices must be int32)' % dtype_name(indices))
     if arr.dim() < 2:
         raise _err('batch_take', 'Data array must have at least 2 dimensional, got shape %s'
                    % _shp(arr.shape))
@@ -451,7 +448,7 @@ def fill_element_0index(a, lhs, mhs, rhs):
                    % (_shp(lhs.shape), _shp(mhs.shape), _shp(rhs.shape)))
     if mhs.dtype != lhs.dtype:
         raise _err('fill_element_0index', 'value dtype %s does not match the matrix dtype %s'
-                   % (_dt(mhs), _dt(lhs)))
+                   % (dtype_name(mhs), dtype_name(lhs)))
     n = lhs.shape[1]
     li = _long(rhs)
     valid = (li >= 0) & (li < n)
@@ -653,7 +650,7 @@ def _scatter_set_nd(a, lhs, rhs, indices):
                    % (_shp(lhs.shape), _shp(shape)))
     if lhs.dtype != rhs.dtype:
         raise _err('_scatter_set_nd', 'Type inconsistent, Provided = %s, inferred type = %s'
-                   % (_dt(lhs), _dt(rhs)))
+                   % (dtype_name(lhs), dtype_name(rhs)))
     off, p, tail = _scatter_offsets('_scatter_set_nd', rhs, indices, shape)
     base = torch.cat([lhs.reshape((p,) + tail),
                       torch.zeros((1,) + tail, dtype=lhs.dtype, device=lhs.device)])
@@ -682,7 +679,7 @@ def where(a, condition, x, y):
                    % (_shp(x.shape), _shp(y.shape)))
     if x.dtype != y.dtype:
         raise _err('where', 'x and y must have the same dtype, got %s and %s'
-                   % (_dt(x), _dt(y)))
+                   % (dtype_name(x), dtype_name(y)))
     mask = condition != 0
     if condition.shape != x.shape:
         if condition.dim() != 1 or condition.shape[0] != x.shape[0]:

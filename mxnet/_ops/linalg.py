@@ -7,16 +7,13 @@ float64 only, and read only the triangle they document (potrf, potri, trmm, trsm
 """
 import torch
 
-from .registry import register, Param, OpError
+from .registry import register, Param, OpError, dtype_name
 from .params import Bool, Float, Int, OptStr
 
 __all__ = []
 
 _FLOAT = (torch.float32, torch.float64)
 
-
-def _dn(dt):
-    return str(dt).replace('torch.', '')
 
 
 def _shp(t):
@@ -28,10 +25,10 @@ def _check_float(name, *ts):
     for i, t in enumerate(ts):
         if t.dtype != dt:
             raise OpError('Error in operator %s: Incompatible attr at %d-th input: expected %s, '
-                          'got %s' % (name, i, _dn(dt), _dn(t.dtype)))
+                          'got %s' % (name, i, dtype_name(dt), dtype_name(t.dtype)))
     if dt not in _FLOAT:
         raise OpError('Error in operator %s: This operation only supports 32-bit and 64-bit '
-                      'floating point, got %s' % (name, _dn(dt)))
+                      'floating point, got %s' % (name, dtype_name(dt)))
 
 
 def _check_mat(name, *ts, square=False):
@@ -80,11 +77,11 @@ def dot(a, lhs, rhs):
     """
     if lhs.dtype != rhs.dtype:
         raise OpError('Error in operator dot: Incompatible attr at 1-th input: expected %s, got '
-                      '%s' % (_dn(lhs.dtype), _dn(rhs.dtype)))
+                      '%s' % (dtype_name(lhs.dtype), dtype_name(rhs.dtype)))
     dt = lhs.dtype
     if dt not in _FLOAT and not (dt == torch.float16 and lhs.device.type == 'cuda'):
         raise OpError('Error in operator dot: dot only supports float32/float64 for CPU, and '
-                      'float16/float32/float64 for GPU, got %s' % _dn(dt))
+                      'float16/float32/float64 for GPU, got %s' % dtype_name(dt))
     ta, tb = a.transpose_a, a.transpose_b
     ln, rn = lhs.dim(), rhs.dim()
     if ln == 0 or rn == 0:
@@ -143,11 +140,11 @@ def batch_dot(a, lhs, rhs):
     """
     if lhs.dtype != rhs.dtype:
         raise OpError('Error in operator batch_dot: Incompatible attr at 1-th input: expected '
-                      '%s, got %s' % (_dn(lhs.dtype), _dn(rhs.dtype)))
+                      '%s, got %s' % (dtype_name(lhs.dtype), dtype_name(rhs.dtype)))
     dt = lhs.dtype
     if dt not in _FLOAT and not (dt == torch.float16 and lhs.device.type == 'cuda'):
         raise OpError('Error in operator batch_dot: batch_dot only supports float32/float64 '
-                      'for CPU, and float16/float32/float64 for GPU, got %s' % _dn(dt))
+                      'for CPU, and float16/float32/float64 for GPU, got %s' % dtype_name(dt))
     if lhs.dim() < 3 or rhs.dim() < 3 or lhs.dim() != rhs.dim():
         raise OpError('Error in operator batch_dot: batch_dot currently only support N-D*N-D '
                       'array (N >= 3), got %s v.s. %s' % (_shp(lhs), _shp(rhs)))

@@ -29,7 +29,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .registry import register, Param, OpError
+from .registry import register, Param, OpError, dtype_name
 from .params import Int, Float, Bool, OptBool, OptFloat, Str, Shape, Dtype
 from .. import _state
 
@@ -40,20 +40,17 @@ _FLOATS = frozenset((torch.float16, torch.float32, torch.float64, torch.bfloat16
 _LENGTH_INTS = frozenset((torch.int8, torch.int32, torch.int64))
 
 
-def _dt(t):
-    return str(t).replace('torch.', '')
-
 
 def _need_float(op, t):
     if t.dtype not in _FLOATS:
         raise OpError('Error in operator %s: This operation only support floating point types, '
-                      'not %s' % (op, _dt(t.dtype)))
+                      'not %s' % (op, dtype_name(t.dtype)))
 
 
 def _same_dtype(op, data, other, idx, what):
     if other.dtype is not data.dtype:
         raise OpError('Error in operator %s: Type inconsistent at %d-th input (%s): expected %s, '
-                      'got %s' % (op, idx, what, _dt(data.dtype), _dt(other.dtype)))
+                      'got %s' % (op, idx, what, dtype_name(data.dtype), dtype_name(other.dtype)))
 
 
 def _shape(t):
@@ -173,7 +170,7 @@ def _fc_fail(a, data, weight, bias):
         _same_dtype('FullyConnected', data, weight, 1, 'weight')
     if data.dtype not in _FLOATS:
         raise OpError('Error in operator FullyConnected: Unsupported type %s (only floating '
-                      'point data)' % _dt(data.dtype))
+                      'point data)' % dtype_name(data.dtype))
     if bias is not None:
         if bias.dtype is not data.dtype:
             _same_dtype('FullyConnected', data, bias, 2, 'bias')
@@ -463,7 +460,7 @@ def softmax(a, data, length=None):
                           'length), but got 1 instead')
         if length.dtype not in _LENGTH_INTS:
             raise OpError('Error in operator softmax: the length input must be of an integer '
-                          'type, not %s' % _dt(length.dtype))
+                          'type, not %s' % dtype_name(length.dtype))
         want = data.shape[:ax] + data.shape[ax + 1:]
         if length.shape != want and not (len(want) == 0 and length.numel() == 1):
             raise OpError('Error in operator softmax: Shape inconsistent, length has shape %s, '
@@ -546,7 +543,7 @@ def softmax_activation(a, data):
     """
     if data.dtype is not torch.float32:
         raise OpError('Error in operator SoftmaxActivation: only float32 input is supported, '
-                      'got %s' % _dt(data.dtype))
+                      'got %s' % dtype_name(data.dtype))
     if a.mode == 'channel':
         if data.dim() < 3:
             raise OpError('Error in operator SoftmaxActivation: Input need to have a least 3 '
@@ -691,6 +688,6 @@ def embedding(a, data, weight=None):
     else:
         if data.is_complex() or data.dtype is torch.bool:
             raise OpError('Error in operator Embedding: indices must be real numbers, got %s'
-                          % _dt(data.dtype))
+                          % dtype_name(data.dtype))
         idx = data.to(torch.int64).clamp_(0, n - 1)
     return F.embedding(idx, weight)

@@ -24,7 +24,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .registry import register, Param, OpError
+from .registry import register, Param, OpError, dtype_name, check_same_dtype
 from .params import Float, Bool, Int, OptFloat, Str, REQUIRED
 from .. import _state
 from .reduce import _safe_accumulation
@@ -44,14 +44,11 @@ def Float32(v):
 Float32.__name__ = 'float'
 
 
-def _dt(t):
-    return str(t.dtype).replace('torch.', '')
-
 
 def _need_float(name, x):
     if x.dtype not in _FLOATS:
         raise OpError('Error in operator %s: This operation only support floating point types, '
-                      'not %s' % (name, _dt(x)))
+                      'not %s' % (name, dtype_name(x)))
 
 
 def _need_inputs(name, tensors, n):
@@ -67,8 +64,8 @@ def _check_vec(name, what, t, n, dtype):
                       % (name, what, tuple(t.shape), n))
     if t.dtype != dtype:
         raise OpError("Error in operator %s: This layer requires uniform type. Expected '%s' "
-                      "v.s. given '%s' at '%s'" % (name, str(dtype).replace('torch.', ''),
-                                                   _dt(t), what))
+                      "v.s. given '%s' at '%s'" % (name, dtype_name(dtype),
+                                                   dtype_name(t), what))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -373,11 +370,6 @@ def sync_batch_norm(a, *tensors):
 
 # ---------------------------------------------------------------------------------------------
 # LayerNorm, InstanceNorm, GroupNorm
-def _same_dtype(name, x, others):
-    for i, t in enumerate(others, 1):
-        if t.dtype != x.dtype:
-            raise OpError('Error in operator %s: Incompatible attr at %d-th input: expected %s, '
-                          'got %s' % (name, i, _dt(x), _dt(t)))
 
 
 def _ln_infer_shape(a, shapes):
@@ -469,7 +461,7 @@ def layer_norm(a, *tensors):
             raise OpError('Error in operator LayerNorm: Shape inconsistent, Provided = %s for '
                           '%s, inferred shape=(%d,) from data %s axis %d'
                           % (tuple(t.shape), nm, c, tuple(x.shape), a.axis))
-    _same_dtype('LayerNorm', x, (gamma, beta))
+    check_same_dtype('LayerNorm', x, (gamma, beta))
     if x.dtype == torch.float32 and _safe_accumulation() and x.device.type != 'meta':
         # MXNET_SAFE_ACCUMULATION=1: MXNet accumulates float32 statistics and the gamma / beta
         # gradient sums in float64
@@ -537,7 +529,7 @@ def instance_norm(a, *tensors):
     for t in (x, gamma, beta):
         if t.dtype != torch.float32:
             raise OpError('Error in operator InstanceNorm: Unsupported data type %s (only '
-                          'float32 is supported)' % _dt(t))
+                          'float32 is supported)' % dtype_name(t))
     c = x.shape[1]
     for nm, t in (('gamma', gamma), ('beta', beta)):
         if tuple(t.shape) != (c,):
@@ -598,7 +590,7 @@ def group_norm(a, *tensors):
         if tuple(t.shape) != (G,):
             raise OpError('Error in operator GroupNorm: %s has shape %s, expected (%d,) '
                           '(one value per group)' % (nm, tuple(t.shape), G))
-    _same_dtype('GroupNorm', x, (gamma, beta))
+    check_same_dtype('GroupNorm', x, (gamma, beta))
     half = x.dtype in _HALF
     xf, gf, bf = (x.float(), gamma.float(), beta.float()) if half else (x, gamma, beta)
     n = x.shape[0]
@@ -683,7 +675,7 @@ def lrn(a, x):
                       % (tuple(x.shape),))
     if x.dtype != torch.float32:
         raise OpError('Error in operator LRN: data type %s is not supported (float32 only)'
-                      % _dt(x))
+                      % dtype_name(x))
     n = a.nsize
     if n < 0:       # MXNet accepts it: an empty window
         return x * (a.knorm ** -a.beta)

@@ -9,16 +9,13 @@ against the label, ignoring the incoming head gradient. Each such op runs a
 import torch
 import torch.nn.functional as F
 
-from .registry import register, Param, OpError
+from .registry import register, Param, OpError, dtype_name
 from .params import Float, Bool, Str
 
 __all__ = []
 
 _NORM = ('batch', 'null', 'valid')
 
-
-def _dt(t):
-    return str(t.dtype).replace('torch.', '')
 
 
 def _shp(s):
@@ -37,13 +34,13 @@ def _need_grad(*ts):
 def _float_only(name, t):
     if not t.is_floating_point():
         raise OpError('Error in operator %s: This operation only support floating point types, '
-                      'not %s' % (name, _dt(t)))
+                      'not %s' % (name, dtype_name(t)))
 
 
 def _same_type(name, data, label, what='label'):
     if label.dtype != data.dtype:
         raise OpError("Error in operator %s: This layer requires uniform type. Expected '%s' "
-                      "v.s. given '%s' at '%s'" % (name, _dt(data), _dt(label), what))
+                      "v.s. given '%s' at '%s'" % (name, dtype_name(data), dtype_name(label), what))
 
 
 def _zeros_for(ctx, i, t):
@@ -612,7 +609,7 @@ def softmax_cross_entropy(a, data, label):
                       '(%d vs. %d)' % (data.shape[0], label.shape[0]))
     if label.dtype != data.dtype:
         raise OpError('Error in operator softmax_cross_entropy: Incompatible attr at 1-th input: '
-                      'expected %s, got %s' % (_dt(data), _dt(label)))
+                      'expected %s, got %s' % (dtype_name(data), dtype_name(label)))
     if _need_grad(data, label):
         return _SCEFn.apply(data, label)
     return _sce_loss(torch.softmax(data, dim=1), label)
@@ -696,7 +693,7 @@ def CTCLoss(a, data, label, data_lengths=None, label_lengths=None):
         raise _ctc_err('The max number of labels cannot exceed the maximum sequence length of '
                        'the data (%d vs. %d)' % (T, L))
     if not data.is_floating_point():
-        raise _ctc_err('data must be floating point, got %s' % _dt(data))
+        raise _ctc_err('data must be floating point, got %s' % dtype_name(data))
     dev = data.device
     first = a.blank_label == 'first'
     blank = 0 if first else C - 1

@@ -14,7 +14,7 @@ import math
 
 import torch
 
-from .registry import register, Param, OpError
+from .registry import register, Param, OpError, dtype_name
 from .params import Axis, Bool, Int, OptInt, Dtype, Str, FloatTuple
 from ..base import torch_dtype
 
@@ -22,9 +22,6 @@ __all__ = []
 
 _FLOAT = (torch.float32, torch.float64)
 
-
-def _dn(dt):
-    return str(dt).replace('torch.', '')
 
 
 def _shp(t):
@@ -372,7 +369,7 @@ def norm(a, data):
         if not _safe_accumulation() and data.device.type != 'meta':
             raise OpError('Error in operator norm: out_dtype=%s differs from the input dtype %s '
                           '(MXNet 1.9.1 converts only with MXNET_SAFE_ACCUMULATION=1)'
-                          % (a.out_dtype, _dn(data.dtype)))
+                          % (a.out_dtype, dtype_name(data.dtype)))
         odt = torch_dtype(a.out_dtype)
         x = data.float() if data.dtype in (torch.float16, torch.bfloat16) else data
         r = norm.opdef.fn(a.replace(out_dtype=None), x)
@@ -716,7 +713,7 @@ def _histogram(a, data, bins=None):
                           'bin_cnt and range are not given, got 1')
         if bins.dtype != data.dtype:
             raise OpError('Error in operator _histogram: bins dtype %s differs from data dtype '
-                          '%s' % (_dn(bins.dtype), _dn(data.dtype)))
+                          '%s' % (dtype_name(bins.dtype), dtype_name(data.dtype)))
         if bins.dim() != 1:
             raise OpError('Error in operator _histogram: bins must be 1-D, got shape %s'
                           % _shp(bins))
@@ -775,12 +772,12 @@ def khatri_rao(a, *args):
     dt = args[0].dtype
     if dt not in _FLOAT:
         raise OpError('Error in operator khatri_rao: only float32 and float64 are supported, '
-                      'got %s' % _dn(dt))
+                      'got %s' % dtype_name(dt))
     c = None
     for i, t in enumerate(args):
         if t.dtype != dt:
             raise OpError('Error in operator khatri_rao: Incompatible attr at %d-th input: '
-                          'expected %s, got %s' % (i, _dn(dt), _dn(t.dtype)))
+                          'expected %s, got %s' % (i, dtype_name(dt), dtype_name(t.dtype)))
         if t.dim() != 2:
             raise OpError('Error in operator khatri_rao: every input must be 2-D, got shapes %s'
                           % ' '.join(_shp(x) for x in args))

@@ -316,6 +316,21 @@ def _brief(v, limit=200):
         return '<%s>' % type(v).__name__
 
 
+def dtype_name(x):
+    """MXNet's name of a dtype in messages ('float32') for a tensor or a torch dtype."""
+    return str(getattr(x, 'dtype', x)).replace('torch.', '')
+
+
+def check_same_dtype(name, ref, others):
+    """MXNet's type check of operators whose inputs share the data's dtype: OpError
+    'Incompatible attr at i-th input' for the first of ``others`` (inputs 1, 2, ...) whose
+    dtype is not ``ref``'s."""
+    for i, t in enumerate(others, 1):
+        if t.dtype != ref.dtype:
+            raise OpError('Error in operator %s: Incompatible attr at %d-th input: expected %s, '
+                          'got %s' % (name, i, dtype_name(ref), dtype_name(t)))
+
+
 def _clean(e):
     msg = str(e).strip().split('\n')[0]
     return msg or type(e).__name__

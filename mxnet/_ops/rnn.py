@@ -29,7 +29,7 @@ import torch
 import torch.nn.functional as F
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence, PackedSequence
 
-from .registry import register, Param, OpError
+from .registry import register, Param, OpError, dtype_name
 from .params import Int, Bool, Float, OptInt, OptFloat, Str
 from .. import _state
 
@@ -338,7 +338,7 @@ def RNN(a, data, parameters, state, *rest):
     dt = data.dtype
     if dt not in _FLOATS:
         raise OpError('Error in operator RNN: data must be floating point, got %s'
-                      % str(dt).replace('torch.', ''))
+                      % dtype_name(dt))
     lstm = a.mode == 'lstm'
     lay = _layout(a, C)
     D = 2 if a.bidirectional else 1
@@ -357,8 +357,8 @@ def RNN(a, data, parameters, state, *rest):
                                                           a.bidirectional, a.mode))
         if t.dtype != dt:
             raise OpError("Error in operator RNN: This layer requires uniform type. Expected '%s' "
-                          "v.s. given '%s' at '%s'" % (str(dt).replace('torch.', ''),
-                                                       str(t.dtype).replace('torch.', ''), nm))
+                          "v.s. given '%s' at '%s'" % (dtype_name(dt),
+                                                       dtype_name(t.dtype), nm))
     ws = _weights(lay, parameters)
     train = _STATE.training and a.p > 0
     bi = D == 2

@@ -11,7 +11,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .registry import register, Param, OpError
+from .registry import register, Param, OpError, dtype_name
 from .params import Shape, Bool, Int, OptInt, Axis, Float, REQUIRED
 from ..base import MXNetError
 
@@ -485,7 +485,7 @@ def _same_dtypes(op, tensors):
     for i, t in enumerate(tensors):
         if t.dtype != dt:
             raise _err(op, 'Non-uniform data type, expected %s, got %s for input %d'
-                       % (str(dt).replace('torch.', ''), str(t.dtype).replace('torch.', ''), i))
+                       % (dtype_name(dt), dtype_name(t.dtype), i))
 
 
 @register('Concat', aliases=('concat',), variadic='num_args',
@@ -773,7 +773,7 @@ def Pad(a, data):
                           'zero (pad_width %s)' % (pw,))
     if not data.is_floating_point():
         raise _err('Pad', 'This operation only support floating point types, not %s'
-                   % str(data.dtype).replace('torch.', ''))
+                   % dtype_name(data.dtype))
     pads = []
     for i in range(n - 1, 1, -1):
         pads.append(pw[2 * i])
@@ -1097,7 +1097,7 @@ def Crop(a, *data):
     for i, t in enumerate(data):
         if t.dtype != torch.float32:
             raise _err('Crop', 'Unsupported data type %s for input %d (only float32)'
-                       % (str(t.dtype).replace('torch.', ''), i))
+                       % (dtype_name(t.dtype), i))
     if x.dim() != 4:
         raise _err('Crop', 'Input data should be 4D in batch-num_filter-y-x, got shape %s'
                    % (_shp(x),))
