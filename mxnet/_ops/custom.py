@@ -19,21 +19,14 @@ import torch
 from ..base import MXNetError
 from .. import _state
 from .registry import OpDef, OpError, _OPS, _CANONICAL, _clean
+from .params import attr_string
 
 _PROPS = {}   # op_type -> CustomOpProp subclass (mx.operator.register)
 
 
 def _str(v):
-    if isinstance(v, str):
-        return v
-    if isinstance(v, (type, np.dtype)):
-        try:
-            return np.dtype(v).name
-        except TypeError:
-            pass
-    if isinstance(v, list):
-        v = tuple(v)
-    return str(v)
+    """A Prop keyword as the string MXNet passes it (lists as tuples: '(2, 3)')."""
+    return attr_string(tuple(v) if isinstance(v, list) else v)
 
 
 class CustomAttrs:

@@ -176,6 +176,19 @@ KIND_NAMES = {Int: 'int', Float: 'float', Bool: 'boolean', Str: 'string', Shape:
 _PY_KINDS = {int: Int, float: Float, bool: Bool, str: Str}
 
 
+def attr_string(v):
+    """The attribute string MXNet stores for a parameter value: strings as they are, dtypes
+    by name ('float32'), anything else ``str()`` (what MXNet's Python front end sends)."""
+    if isinstance(v, str):
+        return v
+    if isinstance(v, (type, np.dtype)):
+        try:
+            return np.dtype(v).name
+        except TypeError:
+            pass
+    return str(v)
+
+
 class Param:
     """One operator parameter: its kind (a parser above), default and doc."""
     __slots__ = ('kind', 'default', 'doc', 'choices')

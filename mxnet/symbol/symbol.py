@@ -14,7 +14,7 @@ import numpy as np
 from ..base import (MXNetError, NotImplementedForSymbol, _Null, _DTYPE_NP_TO_MX, _DTYPE_MX_TO_NP,
                     numeric_types)
 from .. import attribute as _attribute
-from .._ops.params import Shape as _parse_shape
+from .._ops.params import Shape as _parse_shape, attr_string as _attr_string
 from .._ops.registry import get as _get_op
 from .._ops.binder import split_call, input_slots
 from .. import name as _name
@@ -768,17 +768,6 @@ def _build(opdef, hint, name, attr, pos, named, params):
 
 # initializers MXNet gives a non-auxiliary variable input when composing (LeakyReLU's gamma)
 _INPUT_VAR_INIT = {('LeakyReLU', 'gamma'): '["Constant", {"value": 0.25}]'}
-
-
-def _attr_string(v):
-    if isinstance(v, str):
-        return v
-    if isinstance(v, (type, np.dtype)):
-        try:
-            return np.dtype(v).name
-        except TypeError:
-            pass
-    return str(v)
 
 
 def _is_sym(v):
