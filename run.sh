@@ -2,7 +2,8 @@
 # remx developer entry point.
 #   bash run.sh train   set up .venv and run the main job (a short training run, no download)
 #   bash run.sh test    set up .venv and the MXNet 1.9.1 reference venv (.refmx), run the tests
-#                       (the project's tests/, then MXNet 1.9.1's own tests listed in
+#                       (the project's tests/, the core and Gluon ones again under
+#                       MXNET_ENGINE_TYPE=NaiveEngine, then MXNet 1.9.1's own tests listed in
 #                       ci/upstream_pass.txt, which must all pass)
 #   bash run.sh upstream   only the MXNet 1.9.1 tests of ci/upstream_pass.txt
 set -euo pipefail
@@ -29,6 +30,12 @@ setup_reference() {
   fi
 }
 
+NAIVE_TESTS=(tests/test_core_basics.py tests/test_ndarray.py tests/test_autograd.py
+  tests/test_engine.py tests/test_executor.py tests/test_symbol.py tests/test_gluon_core.py
+  tests/test_hybridize.py tests/test_gluon_nn_layers.py tests/test_gluon_loss.py
+  tests/test_gluon_data.py tests/test_random.py tests/test_op_indexing.py tests/test_profiler.py
+  tests/test_custom_op.py tests/test_main_job.py)
+
 upstream() {
   # MXNet 1.9.1's own unit tests (../shared/mxnet-tests): every test listed in
   # ci/upstream_pass.txt passed here once and must keep passing (a ratchet)
@@ -44,6 +51,9 @@ case "${1:-}" in
     setup
     setup_reference
     REMX_REFERENCE_PYTHON="$PWD/.refmx/bin/python" .venv/bin/python -m pytest tests "${@:2}"
+    # the core and Gluon tests again under MXNet's synchronous engine (mxnet/engine.py)
+    MXNET_ENGINE_TYPE=NaiveEngine REMX_REFERENCE_PYTHON="$PWD/.refmx/bin/python" \
+      .venv/bin/python -m pytest -q "${NAIVE_TESTS[@]}" "${@:2}"
     upstream
     ;;
   upstream)

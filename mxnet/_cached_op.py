@@ -12,11 +12,11 @@ import weakref
 import torch
 
 from .base import MXNetError
-from . import _state
+from . import _state, engine as _engine
 from . import _tape
 from ._ops.registry import OpError, _clean
 from ._graph import (Node, compile_graph, concrete_attrs, dynamic_nodes, interpret,
-                     monitor_input_names, monitor_output_names)
+                     monitor_input_names, monitor_output_names, profile_hooks)
 
 __all__ = ['CachedOp']
 
@@ -94,6 +94,11 @@ class CachedOp:
                 _set_grad(grad_on)
             if self._monitor is not None:
                 return self._run_monitored(tensors)
+            if _engine.E.profile is not None:   # node by node, reported to mx.profiler
+                over = None if self._run is not None else concrete_attrs(
+                    self._order, self._dyn, tuple(t.shape for t in tensors))
+                before, after = profile_hooks()
+                return interpret(self._order, self._heads, tensors, over, before, after)
             if self._run is None:
                 return self._run_for(tensors)(tensors)
             return self._run(tensors)

@@ -23,10 +23,12 @@ import numpy as np
 import torch
 
 from .base import MXNetError
+from .engine import KernelFailure
+from . import engine as _engine
 from .util import _flags as _util_flags
 from ._ops.registry import get as _get_op
 
-__all__ = ['Node', 'topo', 'aux_ids', 'clone_heads', 'infer_shapes', 'infer_types', 'meta_run',
+__all__ = ['profile_hooks', 'Node', 'topo', 'aux_ids', 'clone_heads', 'infer_shapes', 'infer_types', 'meta_run',
            'merge_shape', 'compile_graph', 'interpret', 'concrete_attrs', 'dynamic_nodes',
            'creation_shape_unknown', 'monitor_input_names', 'monitor_output_names',
            'fill_input_shapes']
@@ -223,6 +225,12 @@ def meta_run(node, shapes, dtypes):
             else:
                 with torch.no_grad():
                     res = op.fn(node.attrs, *tensors)
+        except KernelFailure as e:
+            if e.outputs:   # a check of its kernel failed (raised when it runs): it says
+                return [(tuple(sh), np.dtype(str(dt).replace('torch.', ''))) for sh, dt, _ in
+                        e.outputs]
+            err = e
+            continue
         except MXNetError as e:
             err = e
             continue
@@ -566,6 +574,20 @@ def compile_graph(order, heads, override=None, via_compute=False, clone_inputs=T
     lines.append('    return (%s,)' % ', '.join(outs))
     exec(compile('\n'.join(lines), filename, 'exec'), env)  # noqa: S102
     return env['run']
+
+
+def profile_hooks():
+    """``(before, after)`` hooks for :func:`interpret` that report each operator's run to the
+    profiler (``engine.report``) under its MXNet name: how executors and CachedOps run a graph
+    while ``mx.profiler`` records (their compiled runs have no per-operator boundaries)."""
+    starts = []
+
+    def before(n, ins):
+        starts.append(_engine.now_ns())
+
+    def after(n, outs):
+        _engine.report(n.op.name, starts.pop(), _engine.now_ns())
+    return before, after
 
 
 def interpret(order, heads, tensors, override=None, before=None, after=None):

@@ -28,6 +28,7 @@ import torch
 
 from .base import MXNetError
 from ._state import state as _STATE
+from . import engine as _engine
 from ._graph import Node
 
 GRAD_REQS = ('write', 'add', 'null')
@@ -308,6 +309,8 @@ def backward(heads, head_grads, retain_graph, train_mode):
     clear the heads' history unless ``retain_graph``."""
     if head_grads is None:
         head_grads = [None] * len(heads)
+    if _engine.E.inflight:   # backward writes gradient buffers that pending ops may read
+        _engine.drain()
     ts, gs = head_tensors(heads, head_grads)
     prev = _STATE.training
     _STATE.training = train_mode

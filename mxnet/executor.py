@@ -17,9 +17,10 @@ import numpy as np
 import torch
 
 from .base import MXNetError
-from . import _state
+from . import _state, engine as _engine
 from ._tape import run_grad as _run_grad
-from ._graph import (Node, aux_ids, dynamic_nodes, compile_graph, concrete_attrs, interpret)
+from ._graph import (Node, aux_ids, dynamic_nodes, compile_graph, concrete_attrs, interpret,
+                     profile_hooks)
 from .ndarray import _GRAD_REQ_MAP
 
 __all__ = ['Executor']
@@ -106,6 +107,7 @@ class Executor:
             override = concrete_attrs(order, dyn, shapes, 'bind')
         # every op through OpDef.compute (non-differentiable ones get a zero-gradient link);
         # forward() itself copies outputs that alias bound inputs
+        self._override = override
         self._run = compile_graph(order, symbol._heads, override, via_compute=True,
                                   clone_inputs=False, filename='<remx executor graph>')
         # heads whose gradient ignores the head gradient: backward() needs no out_grads
@@ -225,13 +227,23 @@ class Executor:
         prev_train, prev_rec = _STATE.training, _STATE.recording
         _STATE.training = bool(is_train)
         _STATE.recording = record
+        self._failure = None
         try:
             with torch.enable_grad() if record else torch.no_grad():
                 if self._monitor_callback is None:
                     self._mon_edges = None
-                    outs = self._run(V)
+                    if _engine.E.profile is None:
+                        outs = self._run(V)
+                    else:       # node by node, each operator reported to mx.profiler
+                        before, after = profile_hooks()
+                        outs = interpret(self._order, self._symbol._heads, V, self._override,
+                                         before, after)
                 else:
                     outs = self._run_monitored(V)
+        except _engine.KernelFailure as e:
+            if not _engine.E.threaded:
+                raise
+            return self._failed_forward(e)
         finally:
             _STATE.training, _STATE.recording = prev_train, prev_rec
         self._leaves = leaves
@@ -306,6 +318,22 @@ class Executor:
         self._mon_edges = edges
         return outs
 
+    def _failed_forward(self, exc):
+        """A kernel failed in the forward (threaded engines): the outputs, and the gradients of
+        a following backward, carry the error to the next wait, as MXNet's engine does."""
+        from .ndarray.ndarray import _wrap
+        cell = _engine.Failure(exc)
+        self._failure = cell
+        self._leaves = None
+        self._heads = None
+        ctxs = self._out_ctxs
+        res = [_wrap(b, (ctxs[k] if k < len(ctxs) else self._ctx)._tag)
+               for k, b in enumerate(self._out_bufs)]
+        _engine.mark_failed(res, cell, new=True)
+        self.outputs = res
+        self._output_dict = None
+        return res
+
     def backward(self, out_grads=None, is_train=True):
         """Back-propagate from the outputs of the last forward into the gradient
         arrays ('write' overwrites, 'add' accumulates, 'null' skips).
@@ -329,6 +357,11 @@ class Executor:
             if not isinstance(g, NDArray):
                 raise TypeError('inputs must be NDArray')
         if not self._grad_idx:
+            return
+        cell = getattr(self, '_failure', None)
+        if cell is not None:   # the forward failed: the gradients carry its error
+            _engine.mark_failed([self.grad_arrays[i] for i in self._grad_idx
+                                 if self.grad_arrays[i] is not None], cell)
             return
         if self._heads is None:
             # MXNet runs backward on whatever its buffers hold; gradients that do not depend

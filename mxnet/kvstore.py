@@ -21,6 +21,7 @@ import warnings
 import torch
 
 from .base import MXNetError, _atomic_write
+from . import engine as _engine
 from .context import cpu_pinned
 from .ndarray import NDArray
 
@@ -111,10 +112,12 @@ class KVStoreBase:
 
     def broadcast(self, key, value, out, priority=0):
         """Broadcast ``value`` (rank 0's) for ``key`` into ``out``."""
+        _engine.drain()  # the store reads and writes arrays in place: pending ops first
         raise NotImplementedError()
 
     def pushpull(self, key, value, out=None, priority=0):
         """Sum ``value`` for ``key`` and write the result to ``out`` (or into ``value``)."""
+        _engine.drain()  # the store reads and writes arrays in place: pending ops first
         raise NotImplementedError()
 
     def set_optimizer(self, optimizer):
@@ -169,10 +172,12 @@ class TestStore(KVStoreBase):
     """A minimal store for tests: ``pushpull`` sums, ``broadcast`` copies, no optimizer."""
 
     def broadcast(self, key, value, out, priority=0):
+        _engine.drain()  # the store reads and writes arrays in place: pending ops first
         for o in (out if isinstance(out, list) else [out]):
             o[:] = value
 
     def pushpull(self, key, value, out=None, priority=0):
+        _engine.drain()  # the store reads and writes arrays in place: pending ops first
         if isinstance(value, NDArray):
             if out is not None:
                 for o in (out if isinstance(out, list) else [out]):
@@ -350,6 +355,7 @@ class KVStore(KVStoreBase):
         key: int or str, or a list of them. value: an NDArray per key (a list of values for one
         key inits it more than once, which is an error). A key can be initialized only once.
         """
+        _engine.drain()  # the store reads and writes arrays in place: pending ops first
         pairs, is_str = _flatten(key, value, 'init')
         self._check_key_type(is_str)
         seen = set()
@@ -370,6 +376,7 @@ class KVStore(KVStoreBase):
         key: int or str, or a list of them. value: an NDArray or a list of NDArrays (one per
         device) per key. priority: accepted for compatibility (operations run in order).
         """
+        _engine.drain()  # the store reads and writes arrays in place: pending ops first
         pairs, is_str = _flatten(key, value, 'push')
         self._check_key_type(is_str)
         groups = _group(pairs)
@@ -384,6 +391,7 @@ class KVStore(KVStoreBase):
         ignore_sparse: skip row_sparse outputs (MXNet's default); with False they receive the
         whole stored value.
         """
+        _engine.drain()  # the store reads and writes arrays in place: pending ops first
         if out is None:
             raise KVStoreAssertionError('KVStore.pull needs out= (the arrays to write into)')
         pairs, is_str = _flatten(key, out, 'pull')
@@ -398,6 +406,7 @@ class KVStore(KVStoreBase):
     def pushpull(self, key, value, out=None, priority=0):
         """``push(key, value)`` then ``pull(key, out)``; without ``out`` the result is written
         back into ``value``."""
+        _engine.drain()  # the store reads and writes arrays in place: pending ops first
         pairs, is_str = _flatten(key, value, 'pushpull')
         self._check_key_type(is_str)
         groups = _group(pairs)
@@ -418,6 +427,7 @@ class KVStore(KVStoreBase):
     def broadcast(self, key, value, out, priority=0):
         """Initialize ``key`` with ``value`` and copy it into every array of ``out``
         (a key can be broadcast, like init-ed, only once)."""
+        _engine.drain()  # the store reads and writes arrays in place: pending ops first
         vpairs, _ = _flatten(key, value, 'broadcast')
         opairs, _ = _flatten(key, out, 'broadcast')
         shapes = dict((k, v.shape) for k, v in vpairs)
@@ -443,6 +453,7 @@ class KVStore(KVStoreBase):
         one NDArray for all the outputs of a key. Each output holds exactly the requested rows
         (sorted, unique) of the stored value.
         """
+        _engine.drain()  # the store reads and writes arrays in place: pending ops first
         if out is None:
             raise KVStoreAssertionError('KVStore.row_sparse_pull needs out=')
         if row_ids is None:

@@ -34,6 +34,7 @@ import torch
 import torch.distributed as dist
 
 from .base import MXNetError
+from . import engine as _engine
 from .context import cpu_pinned
 from .kvstore import KVStore, _flatten, _group, _stype, KVStoreAssertionError
 
@@ -280,6 +281,7 @@ class _DistBase(KVStore):
     def init(self, key, value):
         """Initialize keys: rank 0's values are the initial values on every worker (every
         worker must init the same keys, shapes and dtypes)."""
+        _engine.drain()  # the store reads and writes arrays in place: pending ops first
         pairs, _ = _flatten(key, value, 'init')
         super().init(key, value)
         for k, _ in pairs:
@@ -290,6 +292,7 @@ class _DistBase(KVStore):
 
     def broadcast(self, key, value, out, priority=0):
         """Initialize ``key`` with rank 0's ``value`` and copy it into every ``out``."""
+        _engine.drain()  # the store reads and writes arrays in place: pending ops first
         if self.rank == 0:
             return super().broadcast(key, value, out, priority)
         opairs, _ = _flatten(key, out, 'broadcast')
@@ -417,6 +420,7 @@ class DistAsyncKVStore(_DistBase):
         return _key_server(self._job, self._code(key))
 
     def init(self, key, value):
+        _engine.drain()  # the store reads and writes arrays in place: pending ops first
         pairs, _ = _flatten(key, value, 'init')
         super().init(key, value)
         job = self._job
@@ -463,6 +467,7 @@ class DistAsyncKVStore(_DistBase):
                 stored._data.copy_(t.to(stored._data.device))
 
     def pull(self, key, out=None, priority=0, ignore_sparse=True):
+        _engine.drain()  # the store reads and writes arrays in place: pending ops first
         if out is not None:
             pairs, _ = _flatten(key, out, 'pull')
             for k in dict.fromkeys(k for k, _ in pairs):
@@ -471,10 +476,12 @@ class DistAsyncKVStore(_DistBase):
         return super().pull(key, out, priority, ignore_sparse)
 
     def pushpull(self, key, value, out=None, priority=0):
+        _engine.drain()  # the store reads and writes arrays in place: pending ops first
         self.push(key, value, priority)
         self.pull(key, value if out is None else out, priority)
 
     def row_sparse_pull(self, key, out=None, priority=0, row_ids=None):
+        _engine.drain()  # the store reads and writes arrays in place: pending ops first
         for k in dict.fromkeys(key if isinstance(key, (list, tuple)) else [key]):
             if isinstance(k, (int, str)) and k in self._store:
                 self._fetch(k)

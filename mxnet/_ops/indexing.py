@@ -18,7 +18,7 @@ import math
 import numpy as np
 import torch
 
-from .registry import register, Param, OpError, dtype_name
+from .registry import register, Param, OpError, KernelError, dtype_name
 from .params import Int, Float, Bool, Str, Shape, OptShape, OptInt, Dtype
 from ..base import torch_dtype
 
@@ -341,8 +341,11 @@ def take(a, arr, indices):
         li = torch.remainder(_long(indices), n)
     else:
         if not _is_meta(indices) and bool(((indices < 0) | (indices > n - 1)).any()):
-            raise OpError('Error in operator take: take operator contains indices out of '
-                                'bound (axis %d has size %d)' % (axis, n))
+            # checked in MXNet's kernel: raised at the next wait on the output
+            raise KernelError('Error in operator take: take operator contains indices out of '
+                              'bound (axis %d has size %d)' % (axis, n),
+                              [(arr.shape[:axis] + indices.shape + arr.shape[axis + 1:],
+                                arr.dtype, arr.device)])
         li = _long(indices)
     out = torch.index_select(arr, axis, li.reshape(-1))
     if indices.dim() == 1:

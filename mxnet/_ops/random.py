@@ -10,7 +10,7 @@ import math
 
 import torch
 
-from .registry import register, Param, OpError
+from .registry import register, Param, OpError, KernelError
 from .params import Float, Int, Shape, Ctx, Dtype, Bool, REQUIRED
 from ..base import torch_dtype
 from ..context import current_context
@@ -82,9 +82,12 @@ def _gen_neg_binomial(mu, alpha, shape, dtype, dev):
     return torch.poisson(lam).to(dtype)
 
 
-def _check_range(name, cond, msg):
+def _check_range(name, cond, msg, a, dtype=None):
+    """MXNet checks a sampler's parameters in its kernel: the error comes at the next wait on
+    the output (a KernelError, carrying the output's shape for its placeholder)."""
     if not cond:
-        raise OpError('Error in operator %s: %s' % (name, msg))
+        raise KernelError('Error in operator %s: %s' % (name, msg),
+                          [(_shape(a), dtype or _fdtype(a), _dev(a))])
 
 
 # -- _random_* -------------------------------------------------------------------------------------
@@ -94,7 +97,8 @@ def _check_range(name, cond, msg):
                       high=Param(Float, 1.0, 'Upper bound of the distribution.')))
 def _random_uniform(a):
     """Draw samples from a uniform distribution on [low, high)."""
-    _check_range('_random_uniform', a.low <= a.high, 'low (%s) > high (%s)' % (a.low, a.high))
+    _check_range('_random_uniform', a.low <= a.high, 'low (%s) > high (%s)' % (a.low, a.high),
+                 a)
     return _uniform(a.low, a.high, _shape(a), _fdtype(a), _dev(a))
 
 
@@ -104,7 +108,7 @@ def _random_uniform(a):
                       scale=Param(Float, 1.0, 'Standard deviation of the distribution.')))
 def _random_normal(a):
     """Draw samples from a normal (Gaussian) distribution."""
-    _check_range('_random_normal', a.scale >= 0, 'scale must be >= 0, got %s' % a.scale)
+    _check_range('_random_normal', a.scale >= 0, 'scale must be >= 0, got %s' % a.scale, a)
     return _normal(a.loc, a.scale, _shape(a), _fdtype(a), _dev(a))
 
 
@@ -115,7 +119,7 @@ def _random_normal(a):
                       beta=Param(Float, 1.0, 'Beta parameter (scale) of the distribution.')))
 def _random_gamma(a):
     """Draw samples from a gamma distribution (alpha = shape, beta = scale)."""
-    _check_range('_random_gamma', a.alpha > 0 and a.beta > 0, 'alpha and beta must be > 0')
+    _check_range('_random_gamma', a.alpha > 0 and a.beta > 0, 'alpha and beta must be > 0', a)
     return _gamma(a.alpha, a.beta, _shape(a), _fdtype(a), _dev(a))
 
 
@@ -125,7 +129,7 @@ def _random_gamma(a):
                                 'distribution.')))
 def _random_exponential(a):
     """Draw samples from an exponential distribution with rate lam."""
-    _check_range('_random_exponential', a.lam > 0, 'lam must be > 0, got %s' % a.lam)
+    _check_range('_random_exponential', a.lam > 0, 'lam must be > 0, got %s' % a.lam, a)
     return _exponential(a.lam, _shape(a), _fdtype(a), _dev(a))
 
 
@@ -135,7 +139,7 @@ def _random_exponential(a):
                                 'distribution.')))
 def _random_poisson(a):
     """Draw samples from a Poisson distribution (values are returned as floats)."""
-    _check_range('_random_poisson', a.lam >= 0, 'lam must be >= 0, got %s' % a.lam)
+    _check_range('_random_poisson', a.lam >= 0, 'lam must be >= 0, got %s' % a.lam, a)
     return _poisson(a.lam, _shape(a), _fdtype(a), _dev(a))
 
 
@@ -147,7 +151,7 @@ def _random_poisson(a):
 def _random_negative_binomial(a):
     """Number of failures before k successes, success probability p."""
     _check_range('_random_negative_binomial', a.k > 0 and 0 < a.p <= 1,
-                 'need k > 0 and 0 < p <= 1')
+                 'need k > 0 and 0 < p <= 1', a)
     return _neg_binomial(float(a.k), a.p, _shape(a), _fdtype(a), _dev(a))
 
 
@@ -160,7 +164,7 @@ def _random_negative_binomial(a):
 def _random_generalized_negative_binomial(a):
     """Negative binomial parameterised by mean mu and dispersion alpha (Poisson when 0)."""
     _check_range('_random_generalized_negative_binomial', a.mu >= 0 and a.alpha >= 0,
-                 'mu and alpha must be >= 0')
+                 'mu and alpha must be >= 0', a)
     return _gen_neg_binomial(a.mu, a.alpha, _shape(a), _fdtype(a), _dev(a))
 
 
@@ -175,7 +179,8 @@ def _random_generalized_negative_binomial(a):
 def _random_randint(a):
     """Draw integers uniformly from [low, high)."""
     _check_range('_random_randint', a.low < a.high, 'low (%d) must be < high (%d)'
-                 % (a.low, a.high))
+                 % (a.low, a.high), a,
+                 torch.int32 if a.dtype is None else torch_dtype(a.dtype))
     td = torch.int32 if a.dtype is None else torch_dtype(a.dtype)
     return torch.randint(a.low, a.high, _shape(a), dtype=torch.int64,
                          device=_dev(a)).to(td)

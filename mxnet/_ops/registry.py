@@ -13,6 +13,7 @@ may read ``mxnet._state.state.training`` for train/predict behaviour.
 import torch
 
 from ..base import MXNetError
+from ..engine import KernelFailure
 from .. import _state
 from .params import Param, REQUIRED
 
@@ -24,6 +25,17 @@ _CANONICAL = {}    # canonical name -> OpDef
 
 class OpError(MXNetError):
     """Raised for bad operator input (wrong shapes, parameters or values)."""
+
+
+class KernelError(OpError, KernelFailure):
+    """An error found while the operator computes (MXNet's checks inside its kernels: a bad
+    distribution parameter, an index out of range with mode='raise'). The threaded engines
+    raise it at the next wait on the outputs (mxnet/engine.py); ``outputs``: the ops' output
+    ``(shape, torch dtype, torch device)`` for the placeholders that carry it until then."""
+
+    def __init__(self, msg, outputs=None):
+        super().__init__(msg)
+        self.outputs = outputs
 
 
 class AttrsBase:

@@ -19,7 +19,8 @@ from ..base import MXNetError, np_dtype, numeric_types
 from .._tape import (INT_GRAD as _INT_GRAD, proxy as _proxy, in_graph as _in_graph,
                      set_proxy as _set_proxy, replay as _replay, record as _record)
 from . import _handle
-from ._handle import NDArray, _STATE, _wrap, _opctx, _assign, _scalar_for, _no_grad
+from ._handle import NDArray, _STATE, _E, _wrap, _opctx, _assign, _scalar_for, _no_grad
+from ._handle import engine_call as _engine_call, meta_of as _meta_of
 from ._creation import array
 from . import _internal
 
@@ -80,9 +81,14 @@ _OPNAMES = {
 }
 
 
-def _binary(lhs, rhs, name):
-    """lhs (NDArray) <op> rhs (NDArray or number), MXNet semantics."""
+def _binary(lhs, rhs, name, now=False):
+    """lhs (NDArray) <op> rhs (NDArray or number), MXNet semantics. Goes through the engine
+    (mxnet/engine.py) when it needs it or when lhs is large; ``now``: run it here."""
+    if _E.slow and not now:
+        return _engine_binary(lhs, rhs, name)
     a = lhs._data
+    if _E.inline_size and not now and a.numel() >= _E.inline_size:
+        return _engine_binary(lhs, rhs, name)
     c = lhs._ctx
     if c is not None:
         c = c._opc
@@ -135,6 +141,26 @@ def _binary(lhs, rhs, name):
     raise TypeError('type %s not supported' % str(type(rhs)))
 
 
+def _engine_binary(lhs, rhs, name):
+    nd_rhs = isinstance(rhs, NDArray)
+    if not (nd_rhs or isinstance(rhs, numeric_types)):
+        return _binary(lhs, rhs, name, True)   # numpy / torch operands: converted there
+    return _engine_call(_OPNAMES[name][0 if nd_rhs else 1],
+                        lambda arrs: _binary(arrs[0], arrs[1], name, True), [lhs, rhs],
+                        _opctx(lhs), check=lambda: _same_layout(lhs, rhs))
+
+
+def _same_layout(lhs, rhs):
+    """lhs <op> rhs can run on a worker when rhs is a scalar or an array of lhs's shape and
+    dtype (broadcasting and dtype errors are then found at the call): the output's meta
+    tensor, else None."""
+    m = _meta_of(lhs)
+    if not isinstance(rhs, NDArray):
+        return m
+    r = _meta_of(rhs)
+    return m if (m.shape == r.shape and m.dtype == r.dtype) else None
+
+
 def _binary_error(name, a, b, e):
     from .._alloc import is_alloc_failure, alloc_error
     if is_alloc_failure(e):  # the broadcast result does not fit in memory
@@ -181,7 +207,9 @@ def _inplace(self, other, name):
     return self
 
 
-def _unary_neg(x):
+def _unary_neg(x, now=False):
+    if _E.slow and not now:
+        return _engine_call('negative', lambda arrs: _unary_neg(arrs[0], True), [x], _opctx(x))
     t = x._data
     if _STATE.recording or not t.requires_grad:
         out = _wrap(torch.neg(t) if t.dtype is not torch.bool else ~t, _opctx(x))

@@ -15,6 +15,8 @@ types).
 import numpy as np
 import torch
 
+from .. import engine as _engine
+
 from ..base import MXNetError, np_dtype, torch_dtype, _NP_TO_TORCH, integer_types
 from ._handle import (NDArray, _wrap, _opctx, _to_tensor_device, _assign, _scalar_for,
                       _no_grad)
@@ -83,12 +85,21 @@ def _creation(shape, ctx, dtype, fn, op=None):
     if any(s < 0 for s in shape):
         raise MXNetError('shape %s has a negative dimension' % (shape,))
     td = torch_dtype(dtype)
+    if _E.profile is not None:
+        t0 = _engine.now_ns()
     try:
         t = fn(shape, dtype=td, device=dev)
     except (RuntimeError, TypeError, MemoryError) as e:  # out of memory, size overflow
         from .._alloc import op_error
         raise op_error(op or fn.__name__, shape, td, e) from None
+    if _E.profile is not None:   # the profiler: MXNet's creation ops (_zeros, _ones, ...)
+        _engine.report(_CREATION_OPS.get(op or fn.__name__, op or fn.__name__), t0,
+                       _engine.now_ns())
     return _wrap(t, ctx._tag)
+
+
+_E = _engine.E
+_CREATION_OPS = {'zeros': '_zeros', 'ones': '_ones', 'empty': '_empty', 'full': '_full'}
 
 
 def empty(shape, ctx=None, dtype=None, stype=None):
@@ -373,7 +384,9 @@ def imdecode(*args, **kwargs):
 
 
 def waitall():
-    """Wait until every pending operation has finished (CUDA streams synchronised)."""
+    """Wait until every pending operation has finished (CUDA streams synchronised); raises
+    the first error of a failed operator not raised yet."""
+    _engine.wait_all()
     if torch.cuda.is_available() and torch.cuda.is_initialized():
         torch.cuda.synchronize()
 

@@ -32,7 +32,7 @@ import torch
 
 from ..base import MXNetError, torch_dtype, _TORCH_TO_NPTYPE, integer_types
 from ..context import Context, current_context, context_of
-from .. import _state
+from .. import _state, engine as _engine
 from .._tape import (INT_GRAD as _INT_GRAD, replay as _replay, record as _record,
                      check_grad_req as _check_grad_req, make_variable as _make_variable,
                      backward as _backward)
@@ -40,6 +40,7 @@ from .._ops.shape import infer_reshape, _reverse_codes  # noqa: F401  (ndarray.p
 from ._capi import take_handle as _take_handle  # (importing _capi installs it in base._LIB)
 
 _STATE = _state.state
+_E = _engine.E
 
 # MXNet's storage-type ids (include/mxnet/ndarray.h); remx stores only 'default' arrays
 _STORAGE_TYPE_UNDEFINED = -1
@@ -106,7 +107,10 @@ class NDArray:
     # arrays. _node (set by autograd only while recording, see autograd.get_symbol) is left
     # unset on ordinary arrays; read it with getattr(x, '_node', None). _ip (integer arrays in
     # a recorded graph only, see "integer autograd" below) is likewise left unset.
-    __slots__ = ('_data', '_grad', '_grad_req', '_ctx', '_fresh', '_node', '_ip', '__weakref__')
+    # _var (mxnet/engine.py's dependency record) is set only on arrays the engine has seen
+    # pending or failed; read it with getattr(x, '_var', None).
+    __slots__ = ('_data', '_grad', '_grad_req', '_ctx', '_fresh', '_node', '_ip', '_var',
+                 '__weakref__')
     __array_priority__ = 1000.0
     __module__ = 'mxnet.ndarray.ndarray'  # its public home (pickles and reprs name it, as MXNet)
 
@@ -195,6 +199,8 @@ class NDArray:
     # -- conversion ------------------------------------------------------------------------
     def asnumpy(self):
         """A numpy copy of the array (blocks until computed)."""
+        if _E.slow:
+            _engine.wait_array(self)
         t = self._data
         if t.requires_grad:
             t = t.detach()
@@ -210,6 +216,12 @@ class NDArray:
         return self.asnumpy().reshape(())[()]
 
     def astype(self, dtype, copy=True):
+        if _E.slow and (copy or torch_dtype(dtype) != _meta_dtype(self)):
+            return engine_call('Cast', lambda arrs: NDArray._astype(arrs[0], dtype, copy),
+                               [self], self._ctx)
+        return self._astype(dtype, copy)
+
+    def _astype(self, dtype, copy=True):
         td = torch_dtype(dtype)
         if not copy and td == self._data.dtype:
             return self
@@ -236,20 +248,26 @@ class NDArray:
             _assign(other, self._data)
             return other
         if isinstance(other, Context):
-            src = self._data
-            if _STATE.recording or not src.requires_grad:
-                t = src.to(other.torch_device, copy=True)
-            else:
-                with _no_grad():
-                    t = src.to(other.torch_device, copy=True)
-            out = _wrap(t, other._tag)
-            if _STATE.recording:
-                if src.requires_grad:
-                    _record_op('_copyto', None, self, out)
-                elif _INT_GRAD[0]:
-                    _replay(out, lambda p: p.to(other.torch_device, copy=True), self)
-            return out
+            if _E.slow:
+                return engine_call('_copyto', lambda arrs: NDArray._copyto_ctx(arrs[0], other),
+                                   [self], other._tag)
+            return self._copyto_ctx(other)
         raise TypeError('copyto does not support type ' + str(type(other)))
+
+    def _copyto_ctx(self, other):
+        src = self._data
+        if _STATE.recording or not src.requires_grad:
+            t = src.to(other.torch_device, copy=True)
+        else:
+            with _no_grad():
+                t = src.to(other.torch_device, copy=True)
+        out = _wrap(t, other._tag)
+        if _STATE.recording:
+            if src.requires_grad:
+                _record_op('_copyto', None, self, out)
+            elif _INT_GRAD[0]:
+                _replay(out, lambda p: p.to(other.torch_device, copy=True), self)
+        return out
 
     def as_in_context(self, context):
         if self.context == context:
@@ -266,10 +284,19 @@ class NDArray:
         return _wrap(self._data.detach(), self._ctx)
 
     def wait_to_read(self):
+        """Wait until the array's value is computed; raises the error of a failed operator
+        that computed it (once)."""
+        if _E.slow:
+            _engine.wait_array(self)
         if self._data.is_cuda:
             torch.cuda.current_stream(self._data.device).synchronize()
 
-    wait_to_write = wait_to_read
+    def wait_to_write(self):
+        """Wait until every pending operator reading or writing the array finished."""
+        if _E.slow:
+            _engine.wait_array(self, write=True)
+        if self._data.is_cuda:
+            torch.cuda.current_stream(self._data.device).synchronize()
 
     def to_dlpack_for_read(self):
         return torch.utils.dlpack.to_dlpack(self._data.detach())
@@ -571,6 +598,8 @@ def _grad_buffer(arr, stype):
 # in-place assignment, python scalars cast to an array's dtype
 def _assign(dst, src):
     """Write tensor/number src into dst's tensor in place (broadcasting, dtype cast)."""
+    if _E.slow:
+        before_write(dst)
     if type(dst) is not NDArray:  # a sparse NDArray keeps its compressed storage (sparse.py)
         return dst._assign_from(src)
     t = dst._data
@@ -607,3 +636,148 @@ def _nonfinite_as_int(dtype):
 # recorded history (mxnet/_tape.py) of a one-input operator called by an NDArray method
 def _record_op(op, attrs, x, out):
     _record(op, attrs, (x,), (out,))
+
+
+class _Pending(NDArray):
+    """An NDArray whose operator is still running on an engine worker (mxnet/engine.py). It has
+    no ``_data`` yet: asking for it waits for the operator, which then sets ``_data`` and turns
+    the array back into a plain NDArray."""
+    __slots__ = ()
+    __module__ = 'mxnet.ndarray.ndarray'
+
+    def __getattr__(self, name):
+        v = object.__getattribute__(self, '_var')
+        _engine._wait_op(v.writer)
+        if type(self) is _Pending:   # the op died before setting its output (engine bug)
+            raise MXNetError('engine: a pending array was not computed')
+        return getattr(self, name)
+
+
+def _pending(ctx):
+    """A new pending array (see _Pending) with a fresh Var, for an op pushed to the engine."""
+    a = _new(_Pending)
+    a._grad = None
+    a._grad_req = 'null'
+    a._ctx = ctx
+    a._var = _engine.Var()
+    return a
+
+
+def before_write(dst):
+    """Before writing into ``dst`` in place: wait for the pending ops reading or writing it.
+    A failure that reached ``dst`` stays on it (MXNet skips an operator whose arrays carry an
+    error and passes the error on)."""
+    v = getattr(dst, '_var', None)
+    if v is not None:
+        _engine._wait_op(v.writer)
+        for r in list(v.readers):
+            _engine._wait_op(r)
+
+
+def engine_call(name, fn, arrays, ctx, may_push=True, check=None):
+    """Run one operator through the engine's slow path (mxnet/engine.py). ``fn(arrays)``
+    computes it now on the arrays' values and returns its NDArray output (or a list of them);
+    ``arrays`` are its inputs (NDArrays, None, numbers); ``ctx``: the outputs' ``_ctx``;
+    ``may_push``: the op has one output and no ``out=``, so it can run on a worker;
+    ``check()``: before pushing, the op's output as a meta tensor (shape and dtype), or None
+    when the op must run here (its shape errors and failed allocations are raised at the call,
+    as MXNet raises them)."""
+    nds = [a for a in arrays if isinstance(a, NDArray)]
+    if _E.failures:
+        cell = _engine.failure_in(nds)
+        if cell is not None:
+            return _carry(fn, arrays, cell)
+    if may_push and nds and _E.threaded and not _STATE.recording and not _engine.on_worker():
+        dense = True     # dense CPU arrays only (CUDA's stream is the GPU's engine)
+        pending = False
+        for a in nds:
+            t = type(a)
+            if t is _Pending:
+                pending = True
+            elif t is not NDArray or a._data.is_cuda:
+                dense = False
+        if dense and (pending or meta_of(nds[0]).numel() >= _E.inline_size):
+            meta = None if check is None else check()
+            if check is None or meta is not None:
+                return _push(name, fn, arrays, nds, ctx, meta)
+    if _E.profile is None or name is None:
+        return fn(arrays)
+    t0 = _engine.now_ns()
+    out = fn(arrays)
+    _engine.report(name, t0, _engine.now_ns())
+    return out
+
+
+def _carry(fn, arrays, cell):
+    """An op with an input a failure reached: its outputs carry the failure on (their values,
+    computed from the placeholders, are never seen)."""
+    try:
+        out = fn(arrays)
+    except Exception:  # noqa: BLE001 - no outputs can be made: the failure surfaces now
+        _engine.raise_failure(cell)
+        raise
+    _engine.mark_failed(out if isinstance(out, (list, tuple)) else [out], cell)
+    return out
+
+
+def _meta_dtype(a):
+    return meta_of(a).dtype
+
+
+def meta_of(a):
+    """A meta tensor with the shape and dtype of NDArray ``a`` (pending: the ones it will
+    have, when known; else this waits for it)."""
+    if type(a) is _Pending:
+        m = a._var.meta
+        if m is not None:
+            return m
+    t = a._data
+    return torch.empty(t.shape, dtype=t.dtype, device='meta')
+
+
+def _push(name, fn, arrays, nds, ctx, meta=None):
+    """Push the op to the engine's workers; returns its pending output at once. The worker
+    runs ``fn`` on handles of the inputs' tensors as they are now (pending inputs: their
+    results), so later writes to the inputs wait for it (before_write) and rebinding them does
+    not change what it reads."""
+    o = _pending(ctx)
+    o._var.meta = meta
+    snaps = [(a if type(a) is _Pending else _wrap(a._data, a._ctx))
+             if isinstance(a, NDArray) else a for a in arrays]
+    pend = [a for a in snaps if type(a) is _Pending]
+
+    scope = _engine.current_scope()   # ops a custom op's forward pushes are reported as its
+
+    def run():
+        r = None
+        if scope is not None:
+            _engine.set_scope(scope)
+        try:
+            cell = _engine.failure_in(pend) if pend else None
+            if cell is not None:
+                try:
+                    r = fn(snaps)
+                except Exception:  # noqa: BLE001 - the placeholder only carries the failure
+                    r = None
+                o._var.failure = cell
+            elif _E.profile is None or name is None:
+                r = fn(snaps)
+            else:
+                t0 = _engine.now_ns()
+                r = fn(snaps)
+                _engine.report(name, t0, _engine.now_ns())
+        finally:
+            if isinstance(r, NDArray):
+                o._data = r._data
+                if r._ctx is not None:
+                    o._ctx = r._ctx
+                v = getattr(r, '_var', None)
+                if v is not None and v.failure is not None:
+                    o._var.failure = v.failure
+            else:
+                o._data = torch.zeros((0,))
+            o.__class__ = NDArray
+            if scope is not None:
+                _engine.set_scope(None)
+    _engine.push(run, [_engine.var_of(a) for a in nds], [o._var], name)
+    return o

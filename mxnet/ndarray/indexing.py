@@ -15,13 +15,15 @@ import numpy as np
 import torch
 
 from ..base import MXNetError, integer_types, numeric_types
-from .. import _state
+from .. import _state, engine as _engine
+from ._handle import engine_call as _engine_call, before_write as _before_write
 from .ndarray import (NDArray, _wrap, _assign, _scalar_for, _opctx, _ASSIGN_IN_GRAPH,
                       _INPLACE_RECORDING, _slices)
 from .._tape import (record as _record, INT_GRAD as _INT_GRAD, proxy as _proxy,
                      set_proxy as _set_proxy, in_graph as _in_graph)
 
 _STATE = _state.state
+_E = _engine.E
 
 
 class IndexOutOfRange(MXNetError, IndexError):
@@ -184,6 +186,13 @@ def _flip_negative(keys, shape):
 
 
 def getitem(arr, key):
+    if _E.slow:  # the engine's path: a failure on arr goes on to the result, profiling
+        return _engine_call('slice', lambda arrs: _getitem_now(arrs[0], key), [arr], arr._ctx,
+                            False)
+    return _getitem_now(arr, key)
+
+
+def _getitem_now(arr, key):
     out = _getitem(arr, key, True)
     if _STATE.recording and _INT_GRAD[0]:
         p = _proxy(arr)  # an integer variable's indexing is replayed on its float proxy
@@ -331,6 +340,12 @@ def _fit_value(v, dst_shape, shape, key):
 
 
 def setitem(arr, key, value):
+    if _E.slow:
+        _before_write(arr)
+        if isinstance(value, NDArray):
+            cell = _engine.failure_in([value])
+            if cell is not None:   # what is written carries the failure on to arr
+                _engine.mark_failed([arr], cell)
     t = arr._data
     if isinstance(value, NDArray):
         v = value._data

@@ -10,17 +10,21 @@ A call with a sparse input goes to ``_sparse_invoke``: ``_sparse_ops.invoke_spar
 """
 import torch
 
-from ..base import MXNetError, _Null
-from .._ops.registry import OpError
+from ..base import MXNetError, _Null, torch_dtype
+from .._ops.registry import OpError, dtype_name
 from .._ops.binder import (split_call, input_slots, signature, doc as _doc, populate as _populate,
                            _label)
 from ..context import current_context
-from .. import _state
+from .. import _state, engine as _engine
+from ..engine import KernelFailure
 from .ndarray import NDArray, _wrap, _assign
+from ._handle import engine_call as _engine_run, before_write as _before_write, \
+    meta_of as _meta_of
 from .._tape import record as _record, INT_GRAD as _INT_GRAD, proxy as _proxy, \
     set_proxy as _set_proxy
 
 _STATE = _state.state
+_E = _engine.E
 
 
 def _wrap_outputs(opdef, res, out, ctx=None):
@@ -113,16 +117,133 @@ def invoke(opdef, arrays, kwargs, out=None, attrs=None):
     already parsed ``kwargs``, if the caller has them."""
     if attrs is None:
         attrs = opdef.parse_attrs(kwargs)
+    if _E.slow:
+        return _engine_run(opdef.name, lambda arrs: _now(opdef, attrs, kwargs, arrs, out, False),
+                           arrays, _out_ctx(opdef, attrs, arrays), False)
+    return _now(opdef, attrs, kwargs, arrays, out, False)
+
+
+def _is_nd(v):
+    return isinstance(v, NDArray)
+
+
+# -- the engine's path (mxnet/engine.py) -----------------------------------------------------------
+# f() above runs an op at once when nothing needs the engine; the rest goes through
+# _handle.engine_call (failures carried on, ops pushed to the workers, profiling), which calls
+# _now to run the op on the arrays' values. Errors a kernel finds (KernelFailure) are raised at
+# the wait under the threaded engines, at the call under NaiveEngine.
+
+def _engine_call(opdef, attrs, kwargs, arrays, out):
+    for a in arrays:
+        if a is not None and not isinstance(a, NDArray):
+            raise OpError('%s: input must be an NDArray, got %s' % (opdef.name, type(a).__name__))
+    if attrs is None:
+        attrs = opdef.parse_attrs(kwargs)
+    may_push = out is None and opdef.n_out(attrs) == 1
+    if opdef.no_cse and _E.failures:    # a random op: see engine.RANDOM
+        cell = _engine.RANDOM.failure
+        if cell is not None and cell.exc is not None:
+            # MXNet skips the op (its resource carries an error) and passes the error on
+            tensors = [None if a is None else a._data for a in arrays]
+            try:
+                res = opdef.compute(attrs, tensors)
+            except KernelFailure as e:
+                if not e.outputs:
+                    _engine.raise_failure(cell)
+                    raise
+                res = _placeholders(e.outputs, opdef, attrs)
+            outs = _wrap_outputs(opdef, res, out, _out_ctx(opdef, attrs, arrays))
+            _engine.mark_failed(outs if isinstance(outs, (list, tuple)) else [outs], cell)
+            return outs
+    # Custom reports itself (as 'Custom Operator' <op_type>::pure_python, mxnet/_ops/custom.py)
+    name = None if opdef.name == 'Custom' else opdef.name
+    return _engine_run(name, lambda arrs: _now(opdef, attrs, kwargs, arrs, out), arrays,
+                       _out_ctx(opdef, attrs, arrays), may_push,
+                       lambda: _preflight(opdef, attrs, arrays))
+
+
+def _preflight(opdef, attrs, arrays):
+    """Before an op goes to a worker: its output's shape and dtype (a meta tensor), from MXNet's
+    shape rule of the op, or None when it has no cheap rule or its inputs do not fit it: the op
+    then runs here, so that shape errors (and failed allocations) are raised at the call, as
+    MXNet's shape inference raises them. (Running the op on meta tensors would say for every op,
+    but torch's first meta call imports its symbolic-shape stack: over a second.)"""
+    metas = [None if a is None else _meta_of(a) for a in arrays]
+    if getattr(opdef, 'infer_outputs', None) is not None:   # the op knows (Custom's Prop)
+        specs = opdef.infer_outputs(attrs, [None if m is None else tuple(m.shape) for m in metas],
+                                    [None if m is None else dtype_name(m) for m in metas])
+        if isinstance(specs, Exception):
+            raise specs
+        return torch.empty(specs[0][0], dtype=torch_dtype(specs[0][1]), device='meta')
+    if not metas or metas[0] is None:
+        return None
+    m0 = metas[0]
+    rule = opdef.shape_rule
+    if rule == 'same':
+        if any(m is None or m.shape != m0.shape or m.dtype != m0.dtype for m in metas):
+            return None
+        return m0
+    if rule in ('unary', 'like_data') and len(metas) == 1:
+        dt = getattr(attrs, 'dtype', None)
+        if opdef.output_dtype == 'param' or (dt is not None and rule == 'like_data'):
+            return None if dt is None else torch.empty(m0.shape, dtype=torch_dtype(dt),
+                                                       device='meta')
+        return m0
+    if opdef.name == 'dot' and len(metas) == 2 and metas[1] is not None:
+        return _dot_meta(attrs, m0, metas[1])
+    return None
+
+
+def _dot_meta(attrs, a, b):
+    """dot's output for 1-D and 2-D inputs (N-D and mismatched ones run at the call)."""
+    if a.dtype != b.dtype or a.dim() != 2 or b.dim() != 2:
+        return None
+    m, k = (a.shape[1], a.shape[0]) if attrs.transpose_a else tuple(a.shape)
+    k2, n = (b.shape[1], b.shape[0]) if attrs.transpose_b else tuple(b.shape)
+    if k != k2:
+        return None
+    return torch.empty((m, n), dtype=a.dtype, device='meta')
+
+
+def _now(opdef, attrs, kwargs, arrays, out, sparse=True):
+    """Run the op now on its arrays' values (waiting for pending ones); ``sparse``: an op with
+    a sparse input goes to the sparse front end (invoke's callers made that choice)."""
+    if out is not None:
+        for o in (out if isinstance(out, (list, tuple)) else (out,)):
+            if isinstance(o, NDArray):
+                _before_write(o)
+    if sparse:
+        for a in arrays:
+            if a is not None and a.stype != 'default':
+                return _sparse_invoke(opdef, arrays, kwargs, out)
     tensors = [None if a is None else a._data for a in arrays]
-    res = opdef.compute(attrs, tensors)
+    try:
+        res = opdef.compute(attrs, tensors)
+    except KernelFailure as e:
+        return _kernel_failed(opdef, attrs, arrays, out, e)
     outs = _wrap_outputs(opdef, res, out, _out_ctx(opdef, attrs, arrays))
     if _STATE.recording:
         _maybe_record(opdef, attrs, arrays, res, outs)
     return outs
 
 
-def _is_nd(v):
-    return isinstance(v, NDArray)
+def _placeholders(specs, opdef, attrs):
+    """Zero tensors standing for a failed op's outputs (what compute would have returned)."""
+    ph = [torch.zeros(shape, dtype=dtype, device=dev) for shape, dtype, dev in specs]
+    return ph[0] if len(ph) == 1 and opdef.n_out(attrs) == 1 else tuple(ph)
+
+
+def _kernel_failed(opdef, attrs, arrays, out, e):
+    """A kernel's error: under the threaded engines the outputs carry it to the next wait."""
+    if not _E.threaded or not e.outputs:
+        raise e
+    res = _placeholders(e.outputs, opdef, attrs)
+    outs = _wrap_outputs(opdef, res, out, _out_ctx(opdef, attrs, arrays))
+    cell = _engine.Failure(e)
+    _engine.mark_failed(outs if isinstance(outs, (list, tuple)) else [outs], cell, new=True)
+    if opdef.no_cse:
+        _engine.RANDOM.failure = cell
+    return outs
 
 
 def make_function(opdef, func_name=None):
@@ -160,6 +281,8 @@ def make_function(opdef, func_name=None):
                                   % (_label(opdef, attrs), ', '.join(missing)))
             else:
                 arrays = pos
+        if _E.slow:
+            return _engine_call(opdef, attrs, kwargs, arrays, out)
         tensors = []
         for a in arrays:
             if type(a) is NDArray:
@@ -178,7 +301,14 @@ def make_function(opdef, func_name=None):
                               % (name_, type(a).__name__))
         if attrs is None:
             attrs = parse(kwargs)
-        res = compute(attrs, tensors)
+        if _E.inline_size and tensors and out is None:
+            t = tensors[0]
+            if t is not None and t.numel() >= _E.inline_size and not _STATE.recording:
+                return _engine_call(opdef, attrs, kwargs, arrays, out)
+        try:
+            res = compute(attrs, tensors)
+        except KernelFailure as e:
+            return _kernel_failed(opdef, attrs, arrays, out, e)
         a = arrays[0] if arrays else None
         if a is not None:
             c = a._ctx

@@ -150,8 +150,17 @@ def _rand(scalar_op, sample_op, params, names, shape, dtype, kwargs):
 
 def _mk_random(dist, names, defaults, sample=True, doc=''):
     def f(*args, shape=_Null, dtype=_Null, **kwargs):
+        # MXNet's signature: (<params>, shape=_Null, dtype=_Null, **kwargs), by position too
+        extra = args[len(names):]
+        if len(extra) > 2:
+            raise TypeError('%s() takes at most %d positional arguments (%d given)'
+                            % (dist, len(names) + 2, len(args)))
+        if extra:
+            shape = extra[0]
+            if len(extra) > 1:
+                dtype = extra[1]
         vals = list(defaults)
-        for i, a in enumerate(args):
+        for i, a in enumerate(args[:len(names)]):
             vals[i] = a
         for i, nm in enumerate(names):
             if nm in kwargs:
