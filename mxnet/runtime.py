@@ -90,7 +90,7 @@ def _probe():
         'MKLDNN': torch.backends.mkldnn.is_available(),
         'OPENCV': _has_image_codec(),
         'CAFFE': False,
-        'PROFILER': False,          # mx.profiler does not record operators in remx yet
+        'PROFILER': False,          # as MXNet 1.9.1's wheels report (mx.profiler works)
         'DIST_KVSTORE': dist,       # dist_* kvstores are not implemented yet
         'CXX14': False,
         'INT64_TENSOR_SIZE': True,  # torch indexes tensors with 64-bit sizes

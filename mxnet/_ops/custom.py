@@ -18,6 +18,7 @@ import torch
 
 from ..base import MXNetError
 from .. import _state
+from .. import engine as _engine
 from .registry import OpDef, OpError, _OPS, _CANONICAL, _clean
 from .params import attr_string
 
@@ -207,13 +208,25 @@ def _run_forward(attrs, args, aux):
     outs = [_nd(torch.zeros(s, dtype=getattr(torch, d.name), device=dev)) for s, d in specs]
     is_train = bool(_state.state.training)
     with _state.Scope(False, is_train):
-        _user('forward', attrs, op.forward, is_train, ['write'] * len(outs), ins, outs, aux_nd)
+        _user('forward', attrs, attrs.op_type, op.forward, is_train, ['write'] * len(outs), ins,
+              outs, aux_nd)
     return [o._data for o in outs], op, (ins, outs, aux_nd)
 
 
-def _user(what, attrs, fn, *args):
+def _user(what, attrs, scope, fn, *args):
+    """Call the user's ``forward``/``backward``. For the profiler (as MXNet reports a custom
+    operator): the operators it calls are named ``'<scope>::<op>'`` (``engine.op_scope``),
+    and the call itself is 'Custom Operator' ``'<scope>::pure_python'``; ``scope`` is the
+    op_type, or ``'_backward_<op_type>'`` for the backward."""
     try:
-        fn(*args)
+        with _engine.op_scope(scope):
+            if _engine.E.profile is None:
+                fn(*args)
+            else:
+                t0 = _engine.now_ns()
+                fn(*args)
+                _engine.report(scope + '::pure_python', t0, _engine.now_ns(),
+                               category='Custom Operator')
     except MXNetError:
         raise
     except Exception as e:  # noqa: BLE001 - the user's operator: its message, as MXNetError
@@ -242,7 +255,8 @@ class _CustomFunction(torch.autograd.Function):
         igrad = [_nd(torch.zeros_like(x._data)) for x in ins]
         req = ['write' if r else 'null' for r in need]
         with _state.Scope(False, bool(_state.state.training)):
-            _user('backward', attrs, op.backward, req, ograd, ins, out_nd, igrad, aux_nd)
+            _user('backward', attrs, '_backward_' + attrs.op_type, op.backward, req, ograd, ins,
+                  out_nd, igrad, aux_nd)
         res = [g._data if r else None for g, r in zip(igrad, need)]
         return (None, None) + (None,) * n_aux + tuple(res)
 
