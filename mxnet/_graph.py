@@ -28,8 +28,8 @@ from . import engine as _engine
 from .util import _flags as _util_flags
 from ._ops.registry import get as _get_op
 
-__all__ = ['profile_hooks', 'Node', 'topo', 'aux_ids', 'clone_heads', 'infer_shapes', 'infer_types', 'meta_run',
-           'merge_shape', 'compile_graph', 'interpret', 'concrete_attrs', 'dynamic_nodes',
+__all__ = ['Node', 'topo', 'aux_ids', 'clone_heads', 'infer_shapes', 'infer_types', 'meta_run',
+           'profile_hooks', 'merge_shape', 'compile_graph', 'interpret', 'concrete_attrs', 'dynamic_nodes',
            'creation_shape_unknown', 'monitor_input_names', 'monitor_output_names',
            'fill_input_shapes']
 

@@ -14,13 +14,18 @@ raised there. remx keeps those semantics on top of torch:
   CPU worker threads (``MXNET_CPU_WORKER_NTHREADS``, default 1, or 2 for the pooled
   ``ThreadedEngine``) and the call returns a pending array. On a GPU the engine is CUDA's: torch
   launches kernels asynchronously on the current stream in program order, and the waits
-  synchronise it, so GPU operators are never handed to a thread. Either way errors an operator raises while it runs
-  (:class:`KernelFailure`) are kept on its outputs and raised at the next wait on them, once.
+  synchronise it, so GPU operators are never handed to a thread (``MXNET_GPU_WORKER_NTHREADS``
+  and ``MXNET_GPU_COPY_NTHREADS`` have nothing to size and are ignored).
+
+Under the threaded engines, errors an operator finds while it computes (:class:`KernelFailure`)
+and any error of an operator that ran on a worker are kept on its outputs and raised at the
+next wait on them, once.
 
 Dependencies are tracked per array by a :class:`Var`: reads of an array run concurrently,
 a write waits for the earlier reads and writes, so results are always those of program order.
-A pending array has no ``_data`` until its operator finished; NDArray's ``__getattr__`` calls
-:func:`wait_var` when code asks for it, so every reader of a tensor waits for its writer.
+A pending array (``ndarray._handle._Pending``) has no ``_data`` until its operator finished;
+its ``__getattr__`` waits for the operator when code asks for it, so every reader of a tensor
+waits for its writer.
 
 Also here: ``mx.engine.bulk`` / ``set_bulk_size`` (MXNet's bulking controls; bulking groups
 operators into one engine task, which an inline engine has no use for, so only the size is
