@@ -119,9 +119,14 @@ def test_error_in_pushed_fn_raised_at_wait_once(threaded):
 def test_arrays_pending_then_program_order_results(threaded):
     a = mx.nd.ones((300, 300))
     b = mx.nd.ones((300, 300))
+    gate = threading.Event()
+    engine.push(lambda: gate.wait(20), writes=[engine.var_of(a)])   # holds every reader of a
     c = (a + b) / 10.
     d = b + 1
-    assert type(c).__name__ == '_Pending' or c.asnumpy() is not None
+    assert type(c).__name__ == '_Pending'      # returned at once
+    assert c.shape == (300, 300) and c.dtype == np.float32 and c.size == 90000   # no wait
+    assert type(c).__name__ == '_Pending'
+    gate.set()
     a += 1                    # must not change c, computed from the old a
     e = mx.nd.dot(c, d)
     np.testing.assert_allclose(c.asnumpy(), np.full((300, 300), 0.2), rtol=1e-6)

@@ -652,6 +652,26 @@ class _Pending(NDArray):
             raise MXNetError('engine: a pending array was not computed')
         return getattr(self, name)
 
+    # shape and dtype are known at the call, as in MXNet (the op's shape rule): no wait
+    @property
+    def shape(self):
+        m = self._var.meta
+        return tuple(self._data.shape) if m is None else tuple(m.shape)
+
+    @property
+    def dtype(self):
+        m = self._var.meta
+        return _TORCH_TO_NPTYPE[self._data.dtype if m is None else m.dtype]
+
+    @property
+    def ndim(self):
+        return len(self.shape)
+
+    @property
+    def size(self):
+        m = self._var.meta
+        return self._data.numel() if m is None else m.numel()
+
 
 def _pending(ctx):
     """A new pending array (see _Pending) with a fresh Var, for an op pushed to the engine."""
@@ -696,7 +716,7 @@ def engine_call(name, fn, arrays, ctx, may_push=True, check=None):
                 pending = True
             elif t is not NDArray or a._data.is_cuda:
                 dense = False
-        if dense and (pending or meta_of(nds[0]).numel() >= _E.inline_size):
+        if dense and (pending or nds[0]._data.numel() >= _E.inline_size):
             meta = None if check is None else check()
             if check is None or meta is not None:
                 return _push(name, fn, arrays, nds, ctx, meta)
@@ -745,8 +765,8 @@ def _push(name, fn, arrays, nds, ctx, meta=None):
     snaps = [(a if type(a) is _Pending else _wrap(a._data, a._ctx))
              if isinstance(a, NDArray) else a for a in arrays]
     pend = [a for a in snaps if type(a) is _Pending]
-
-    scope = _engine.current_scope()   # ops a custom op's forward pushes are reported as its
+    # an op a custom op's forward pushes is reported under the custom op's name (op_scope)
+    scope = _engine.current_scope()
 
     def run():
         r = None
@@ -769,13 +789,12 @@ def _push(name, fn, arrays, nds, ctx, meta=None):
         finally:
             if isinstance(r, NDArray):
                 o._data = r._data
-                if r._ctx is not None:
-                    o._ctx = r._ctx
                 v = getattr(r, '_var', None)
                 if v is not None and v.failure is not None:
                     o._var.failure = v.failure
-            else:
-                o._data = torch.zeros((0,))
+            else:   # the op failed: a placeholder of the shape it announced carries the error
+                o._data = torch.zeros((0,)) if meta is None else \
+                    torch.zeros(meta.shape, dtype=meta.dtype)
             o.__class__ = NDArray
             if scope is not None:
                 _engine.set_scope(None)
