@@ -31,7 +31,7 @@ from ._ops.registry import get as _get_op
 __all__ = ['Node', 'topo', 'aux_ids', 'clone_heads', 'infer_shapes', 'infer_types', 'meta_run',
            'profile_hooks', 'merge_shape', 'compile_graph', 'interpret', 'concrete_attrs', 'dynamic_nodes',
            'creation_shape_unknown', 'monitor_input_names', 'monitor_output_names',
-           'fill_input_shapes']
+           'fill_input_shapes', 'Subgraph', 'bind_subgraphs']
 
 
 class Node:
@@ -136,8 +136,69 @@ def clone_heads(heads, memo):
     order = topo(heads)
     for n in order:
         memo[id(n)] = Node(n.op, n.name, n.attrs, dict(n.dict),
-                            [(memo[id(c)], i) for c, i in n.inputs], n.versions)
+                            [(memo[id(c)], i) for c, i in n.inputs], n.versions,
+                            n.subgraphs)
     return [(memo[id(n)], i) for n, i in heads]
+
+
+class Subgraph:
+    """A control-flow node's subgraph (its head list), as the control-flow operators run it
+    (``_ops.control_flow``): ``run(tensors)`` with the tensors of its variables in their
+    order (MXNet's ``list_inputs``), compiled once; ``infer(shapes, dtypes)`` the heads'
+    ``(shape, dtype)`` (None where some is unknown)."""
+
+    def __init__(self, heads):
+        self.heads = list(heads)
+        self.order = topo(self.heads)
+        self.vars = [n for n in self.order if n.op is None]
+        self._run = None
+
+    def run(self, tensors):
+        if len(tensors) != len(self.vars):
+            raise MXNetError('a subgraph with %d inputs was given %d'
+                             % (len(self.vars), len(tensors)))
+        dyn = dynamic_nodes(self.order)
+        if dyn:
+            override = concrete_attrs(self.order, dyn, [tuple(t.shape) for t in tensors],
+                                      'control flow')
+            return interpret(self.order, self.heads, tensors, override)
+        if self._run is None:
+            self._run = compile_graph(self.order, self.heads, via_compute=True,
+                                      filename='<remx subgraph>')
+        return self._run(tensors)
+
+    def infer(self, shapes, dtypes):
+        """[(shape, dtype)] of the heads (shapes may hold 0s, unknown dims), or None when
+        some head's shape is unknown."""
+        shp = self.infer_partial(shapes)
+        gdt = {id(v): d for v, d in zip(self.vars, dtypes) if d is not None}
+        typ = infer_types(self.order, gdt, shp)
+        out = []
+        for n, i in self.heads:
+            s, d = shp.get((id(n), i)), typ.get((id(n), i))
+            if s is None:
+                return None
+            out.append((tuple(s), d if d is not None else np.dtype(np.float32)))
+        return out
+
+    def infer_partial(self, shapes):
+        """{(id(node), index): shape} inferred from the variables' ``shapes`` (None:
+        unknown)."""
+        given = {id(v): tuple(s) for v, s in zip(self.vars, shapes) if s is not None}
+        return infer_shapes(self.order, given, {}, quiet=True)
+
+    def infer_inputs(self, shapes):
+        """The variables' shapes (None: unknown) after inference from ``shapes``."""
+        shp = self.infer_partial(shapes)
+        return [shp.get((id(v), 0)) for v in self.vars]
+
+
+def bind_subgraphs(node):
+    """Give a node holding ``subgraphs`` its own control-flow ``OpDef`` running them."""
+    from ._ops.control_flow import bind
+    base = _get_op(node.op.name) if not isinstance(node.op, str) else _get_op(node.op)
+    node.op = bind(base, [Subgraph(h) for h in node.subgraphs])
+    return node
 
 
 def _single(n):

@@ -50,7 +50,7 @@ LAYERS = [
     (0, 'base', [
         'mxnet.base', 'mxnet.libinfo', 'mxnet.log', 'mxnet.registry', 'mxnet._state',
         'mxnet.context', 'mxnet.util', 'mxnet.name', 'mxnet.attribute', 'mxnet._alloc',
-        'mxnet.runtime',
+        'mxnet.runtime', 'mxnet._nested',
         # thin wrappers of base's C-API shims, nothing but mxnet.base below them
         'mxnet.engine', 'mxnet.profiler',
     ]),

@@ -13,7 +13,7 @@ from . import params  # noqa: F401
 # missing or fails to import is an error: nothing is skipped silently.
 _FAMILIES = ('creation', 'elemwise', 'unary', 'reduce', 'shape', 'indexing', 'nn', 'conv',
              'norm', 'output', 'sequence', 'rnn', 'contrib', 'detection', 'linalg', 'random',
-             'optimizer_ops', 'image', 'custom')
+             'optimizer_ops', 'image', 'custom', 'control_flow')
 
 for _f in _FAMILIES:
     importlib.import_module('.' + _f, __name__)

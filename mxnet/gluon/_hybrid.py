@@ -11,6 +11,7 @@ import warnings
 
 from ..base import MXNetError
 from .. import ndarray as nd
+from .. import _nested
 from ..ndarray import NDArray
 from ..ndarray.ndarray import _wrap, _opctx
 from .parameter import DeferredInitializationError, GluonAssertionError, GluonValueError
@@ -20,54 +21,44 @@ from ._deferred import _Pending, _InferF
 __all__ = ['HybridBlock']
 
 
+def _width(x):
+    """Layout number of a leaf of hybridize's nesting (mxnet/_nested.py): 0 for an array, n
+    for a Symbol of n > 1 outputs, -1 for None; None for what is no leaf."""
+    if isinstance(x, NDArray):
+        return 0
+    if isinstance(x, _Symbol):
+        n = len(x.list_outputs())
+        return n if n > 1 else 0
+    return -1 if x is None else None
+
+
 def _flatten(args, inout_str):
-    """(flat list of NDArray/Symbol/None, format) for a nested list/tuple of them; the format is
-    0 for one array, n for a Symbol of n > 1 outputs, -1 for None, a list for a list."""
-    if isinstance(args, NDArray):
-        return [args], 0
-    if isinstance(args, _Symbol):
-        n = len(args.list_outputs())
-        return [args], (n if n > 1 else 0)
-    if args is None:
-        return [None], -1
-    if not isinstance(args, (list, tuple)):
+    """(flat list of NDArray/Symbol/None, format) for a nested list/tuple of them."""
+    def fail(v):
         raise GluonValueError('When hybridized, the input of HybridBlock {} must be (nested) '
                               'list of Symbol or NDArray, but got {} of type {}'
-                              .format(inout_str, str(args), str(type(args))))
-    flat, fmts = [], []
-    for a in args:
-        f, fmt = _flatten(a, inout_str)
-        flat.extend(f)
-        fmts.append(fmt)
-    return flat, fmts
+                              .format(inout_str, str(v), str(type(v))))
+    return _nested.flatten(args, _width, fail)
+
+
+def _check_format(fmt, args):
+    if isinstance(fmt, int):
+        if fmt < -1:
+            raise GluonValueError('Unsupported encoded format {}.'.format(fmt))
+        if fmt == -1 and args[0] is not None:
+            raise GluonValueError(
+                'We do not support passing types that are not None when the initial '
+                'HybridBlock has received NoneType and has been hybridized. Received '
+                'arg = {}, fmt = {}.'.format(args[0], fmt))
+    elif not isinstance(args, (list, tuple)):
+        raise GluonValueError('When hybridized, the output of HybridBlock must be (nested) '
+                              'list of Symbol or NDArray, but got {} of type {}'
+                              .format(args, type(args)))
 
 
 def _regroup(args, fmt):
     """Inverse of :func:`_flatten`: rebuild the nested structure described by fmt."""
-    def merge(args, fmt):
-        if isinstance(fmt, int):
-            if fmt < -1:
-                raise GluonValueError('Unsupported encoded format {}.'.format(fmt))
-            if fmt == 0:
-                return args[0], args[1:]
-            if fmt == -1:
-                if args[0] is not None:
-                    raise GluonValueError(
-                        'We do not support passing types that are not None when the initial '
-                        'HybridBlock has received NoneType and has been hybridized. Received '
-                        'arg = {}, fmt = {}.'.format(args[0], fmt))
-                return None, args[1:]
-            return args[:fmt], args[fmt:]
-        if not isinstance(args, (list, tuple)):
-            raise GluonValueError('When hybridized, the output of HybridBlock must be (nested) '
-                                  'list of Symbol or NDArray, but got {} of type {}'
-                                  .format(args, type(args)))
-        ret = []
-        for f in fmt:
-            r, args = merge(args, f)
-            ret.append(r)
-        return ret, args
-    return merge(args, fmt)[0]
+    return _nested.regroup(args, fmt, _check_format)[0]
 
 
 def _gather_type_ctx_info(args):

@@ -4,6 +4,11 @@ import math
 
 import numpy as np
 
+from .. import _nested
+
+# the operator functions (mxnet.ndarray.op, above this module; installed by op.py when it loads)
+_op = None
+
 __all__ = ['rand_zipfian', 'foreach', 'while_loop', 'cond', 'isinf', 'isfinite', 'isnan']
 
 
@@ -58,32 +63,19 @@ def isnan(data):
 # autograd records them like any other code) ------------------------------------------------------
 
 def _flatten(args, what):
-    """(flat list of NDArrays, format) of an NDArray or a nested list of them; the format
-    rebuilds the nesting (``_regroup``): 0 for one NDArray, else a list of sub-formats."""
+    """(flat list of NDArrays, layout) of an NDArray or a nested list of them
+    (mxnet/_nested.py)."""
     from .ndarray import NDArray
-    if isinstance(args, NDArray):
-        return [args], 0
-    if not isinstance(args, (list, tuple)):
+
+    def fail(v):
         raise AssertionError('%s must be (nested) list of NDArray, but got %s of type %s'
-                             % (what, str(args), str(type(args))))
-    flat, fmts = [], []
-    for a in args:
-        f, fmt = _flatten(a, what)
-        flat.extend(f)
-        fmts.append((len(f), fmt))
-    return flat, fmts
+                             % (what, str(v), str(type(v))))
+    return _nested.flatten(args, lambda v: 0 if isinstance(v, NDArray) else None, fail)
 
 
-def _regroup(flat, fmt):
+def _regroup(flat, layout):
     """Inverse of ``_flatten``: (nested structure, items left over)."""
-    if fmt == 0:
-        return flat[0], flat[1:]
-    out = []
-    for n, sub in fmt:
-        item, _ = _regroup(flat[:n], sub)
-        out.append(item)
-        flat = flat[n:]
-    return out, flat
+    return _nested.regroup(flat, layout)
 
 
 def _check_arrays(items, msg):
@@ -98,7 +90,6 @@ def foreach(body, data, init_states):
     outputs stacked along a new axis 0 (in the structure ``body`` returns) and the last
     states. MXNet's ``mx.nd.contrib.foreach``."""
     from .ndarray import NDArray
-    from .op import stack
     flat_data, _ = _flatten(data, 'foreach input')
     _check_arrays(flat_data, 'data should be an NDArray or a nested list of NDArrays')
     flat_states, _ = _flatten(init_states, 'foreach states')
@@ -115,7 +106,7 @@ def foreach(body, data, init_states):
         steps.append(outs)
     if out_fmt is None:        # no step ran (MXNet fails here; there is nothing to stack)
         return [], states
-    outputs, _ = _regroup([stack(*items) for items in zip(*steps)], out_fmt)
+    outputs, _ = _regroup([_op.stack(*items) for items in zip(*steps)], out_fmt)
     return outputs, states
 
 
@@ -138,7 +129,6 @@ def while_loop(cond, func, loop_vars, max_iterations=None):
     new axis 0 and padded to ``max_iterations`` rows (the padding is zeros; MXNet leaves it
     uninitialised), and the final loop variables. MXNet's ``mx.nd.contrib.while_loop``."""
     from .ndarray import NDArray
-    from .op import concat
     from ._creation import zeros
     if max_iterations is None:
         raise ValueError('max_iterations should be specified')
@@ -176,7 +166,7 @@ def while_loop(cond, func, loop_vars, max_iterations=None):
         if len(steps) != max_iterations:
             rows.append(zeros((max_iterations - len(steps),) + items[0].shape,
                               ctx=items[0].context, dtype=items[0].dtype))
-        stacked.append(concat(*rows, dim=0))
+        stacked.append(_op.concat(*rows, dim=0))
     if out_fmt is not None:
         stacked, _ = _regroup(stacked, out_fmt)
     return stacked, (loop_vars[0] if single else loop_vars)

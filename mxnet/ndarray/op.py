@@ -4,7 +4,8 @@ The highest module of the package but ``fluent``, ``utils`` and ``__init__`` (se
 ``mxnet/ndarray/__init__.py``): it fills itself, ``_internal``, ``linalg``, ``contrib``,
 ``image`` and ``sparse`` with the generated functions, then ``_install()`` (at the end) gives
 the modules below that call operators (``_handle``: ``x.flatten()``, ``abs(x)``...;
-``_creation``: ``zeros_like``...; ``_arith``: ``logical_*``; ``sparse``: its arithmetic) this
+``_creation``: ``zeros_like``...; ``_arith``: ``logical_*``; ``sparse``: its arithmetic;
+``contrib``: foreach/while_loop's stack and concat) this
 module as their global ``_op``.
 """
 import sys as _sys
@@ -27,6 +28,7 @@ def _install():
     _creation._op = mod
     _arith._op = mod
     sparse._op = mod
+    contrib._op = mod
 
 
 _install()

@@ -10,6 +10,7 @@ from ..base import _Null, numeric_types as _numeric, MXNetError as _MXNetError
 from .. import _ops as _operator  # noqa: F401  (registers every op)
 from .symbol import Symbol, Variable, var, Group, load, load_json, split_v2  # noqa: F401
 from . import register as _register
+from . import contrib  # mx.sym.contrib: control flow; the contrib operators are added below
 
 
 def _submodule(name, doc):
@@ -24,7 +25,6 @@ def _submodule(name, doc):
 op = _submodule('op', 'Operator functions of mx.sym, generated from the registry.')
 _internal = _submodule('_internal', 'mx.sym._internal: operators whose names start with _.')
 linalg = _submodule('linalg', 'mx.sym.linalg: linear-algebra operators.')
-contrib = _submodule('contrib', 'mx.sym.contrib: contrib operators.')
 image = _submodule('image', 'mx.sym.image: image operators.')
 sparse = _submodule('sparse', 'mx.sym.sparse: sparse operators.')
 random = _submodule('random', 'mx.sym.random: sampling operators.')

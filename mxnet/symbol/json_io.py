@@ -11,7 +11,8 @@ import reprlib
 
 from ..base import MXNetError, _atomic_write
 from .._ops.registry import get as _get_op
-from .._graph import Node, topo
+from .._graph import Node, topo, bind_subgraphs
+from .._ops.control_flow import SUBGRAPH_OPS as _SUBGRAPH_OPS
 
 # attributes MXNet stores as __key__ and also lists under the plain key
 HIDDEN_KEYS = ('ctx_group', 'lr_mult', 'wd_mult', 'force_mirroring', 'mirror_stage',
@@ -34,6 +35,19 @@ def to_json(sym, remove_amp_cast=True):
     heads = sym._heads
     if remove_amp_cast:
         heads = _strip_amp_cast(heads)
+    from ..util import is_np_shape
+    attrs = {'mxnet_version': ['int', MXNET_VERSION]}
+    if is_np_shape():
+        # MXNet marks graphs saved under NumPy shape semantics (-1, not 0, is unknown)
+        attrs = {'is_np_shape': ['int', 1], 'mxnet_version': ['int', MXNET_VERSION]}
+    doc = _graph_doc(heads)
+    doc['attrs'] = attrs
+    return _dump(doc)
+
+
+def _graph_doc(heads):
+    """The JSON object of the graph over ``heads`` (without the graph attributes); a node
+    holding subgraphs lists them under "subgraphs", each such an object, as MXNet does."""
     order = topo(heads)
     ids = {id(n): k for k, n in enumerate(order)}
     versions = {}
@@ -54,18 +68,14 @@ def to_json(sym, remove_amp_cast=True):
                 for e, v in zip(entries, n.versions):
                     e[2] = v
         d['inputs'] = entries
+        if n.subgraphs:
+            d['subgraphs'] = [_graph_doc(h) for h in n.subgraphs]
         nodes.append(d)
         if n.op is None:
             arg_nodes.append(k)
         row_ptr.append(row_ptr[-1] + n.total_outputs())
-    from ..util import is_np_shape
-    attrs = {'mxnet_version': ['int', MXNET_VERSION]}
-    if is_np_shape():
-        # MXNet marks graphs saved under NumPy shape semantics (-1, not 0, is unknown)
-        attrs = {'is_np_shape': ['int', 1], 'mxnet_version': ['int', MXNET_VERSION]}
-    doc = {'nodes': nodes, 'arg_nodes': arg_nodes, 'node_row_ptr': row_ptr,
-           'heads': [[ids[id(n)], i, 0] for n, i in heads], 'attrs': attrs}
-    return _dump(doc)
+    return {'nodes': nodes, 'arg_nodes': arg_nodes, 'node_row_ptr': row_ptr,
+            'heads': [[ids[id(n)], i, 0] for n, i in heads]}
 
 
 def _dump(v, indent=0):
@@ -97,7 +107,7 @@ def _strip_amp_cast(heads):
         if n.op is not None and n.op.name in ('amp_cast', 'amp_multicast'):
             continue
         memo[id(n)] = Node(n.op, n.name, n.attrs, dict(n.dict),
-                            [res(c, i) for c, i in n.inputs])
+                            [res(c, i) for c, i in n.inputs], subgraphs=n.subgraphs)
     return [res(n, i) for n, i in heads]
 
 
@@ -159,6 +169,11 @@ def from_json(text):
                          'beyond what a symbol graph holds)') from None
     except ValueError as e:  # JSONDecodeError, UnicodeDecodeError
         raise MXNetError('Symbol JSON is not valid JSON: %s' % e) from None
+    return _read_doc(doc)
+
+
+def _read_doc(doc, depth=0):
+    """Heads of the graph in the parsed JSON object ``doc`` (a subgraph too)."""
     if not isinstance(doc, dict):
         raise MXNetError('Symbol JSON must be an object with "nodes" and "heads" lists, got %s'
                          % _type_name(doc))
@@ -259,6 +274,16 @@ def from_json(text):
         dct = dict(params)
         dct.update(extra)
         node.dict = dct
+        subs = nd.get('subgraphs')
+        if subs is not None or opdef.name in _SUBGRAPH_OPS:
+            if not isinstance(subs, list) or depth > 32:
+                raise MXNetError('%s: "subgraphs" must be a list of graphs, got %s'
+                                 % (where, _brief(subs)))
+            node.subgraphs = [_read_doc(g, depth + 1) for g in subs]
+            try:
+                bind_subgraphs(node)
+            except MXNetError as e:
+                raise MXNetError('%s: %s' % (where, e)) from None
         nodes.append(node)
     if _version(doc) < 10000:
         # MXNet upgrades pre-1.0 files by re-running composition hooks: aux variables of
