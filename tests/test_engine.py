@@ -278,3 +278,13 @@ def test_profile_hook_sees_executor_and_cachedop_nodes():
     assert 'sqrt' in seen and '_plus_scalar' in seen and 'FullyConnected' in seen
     np.testing.assert_allclose(out.asnumpy(), np.full((2, 2), 2.0))
     np.testing.assert_allclose(h.asnumpy(), net(mx.nd.ones((1, 2))).asnumpy(), rtol=1e-6)
+
+
+def test_pushed_op_runs_in_the_callers_train_mode(threaded):
+    x = mx.nd.ones((50, 50))
+    with mx.autograd.train_mode():      # not recording: Dropout goes to a worker
+        y = mx.nd.Dropout(x, p=0.5)
+    vals = set(np.unique(y.asnumpy()).tolist())
+    assert vals == {0.0, 2.0}
+    z = mx.nd.Dropout(x, p=0.5)         # predict mode: the identity
+    assert (z.asnumpy() == 1).all()

@@ -767,11 +767,14 @@ def _push(name, fn, arrays, nds, ctx, meta=None):
     pend = [a for a in snaps if type(a) is _Pending]
     # an op a custom op's forward pushes is reported under the custom op's name (op_scope)
     scope = _engine.current_scope()
+    # and runs in the caller's train/predict mode (thread-local: Dropout, BatchNorm read it)
+    training = _STATE.training
 
     def run():
         r = None
         if scope is not None:
             _engine.set_scope(scope)
+        _STATE.training = training
         try:
             cell = _engine.failure_in(pend) if pend else None
             if cell is not None:
@@ -796,6 +799,7 @@ def _push(name, fn, arrays, nds, ctx, meta=None):
                 o._data = torch.zeros((0,)) if meta is None else \
                     torch.zeros(meta.shape, dtype=meta.dtype)
             o.__class__ = NDArray
+            _STATE.training = False
             if scope is not None:
                 _engine.set_scope(None)
     _engine.push(run, [_engine.var_of(a) for a in nds], [o._var], name)
