@@ -323,13 +323,18 @@ def _help(op):
     return False
 
 
-def wait_var(v, write=False):
-    """Wait until the array's pending writer (and, for a write, its readers) finished; then
-    raise the failure that reached it, if it was not raised yet."""
+def wait_deps(v, write=False):
+    """Wait until the array's pending writer (and, for a write, its readers) finished."""
     _wait_op(v.writer)
     if write:
         for r in list(v.readers):
             _wait_op(r)
+
+
+def wait_var(v, write=False):
+    """:func:`wait_deps`, then raise the failure that reached the array, if it was not raised
+    yet."""
+    wait_deps(v, write)
     cell = v.failure
     if cell is not None:
         raise_failure(cell)

@@ -689,9 +689,7 @@ def before_write(dst):
     error and passes the error on)."""
     v = getattr(dst, '_var', None)
     if v is not None:
-        _engine._wait_op(v.writer)
-        for r in list(v.readers):
-            _engine._wait_op(r)
+        _engine.wait_deps(v, write=True)
 
 
 def engine_call(name, fn, arrays, ctx, may_push=True, check=None):
